@@ -1,0 +1,92 @@
+"""A group acting on Euclidean space."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..group import Group, GroupElement, Representation
+
+if TYPE_CHECKING:
+    from ..fields import FieldType
+
+
+class GSpace:
+    r"""A compact group G (the *fiber group*) acting linearly on :math:`\mathbb{R}^d`.
+
+    Feature fields on :math:`\mathbb{R}^d` (or on points of it) transform under
+    :math:`g \in G` by moving every point x to :math:`g.x` = ``basespace_action(g) @ x`` and
+    acting on every feature vector by the field's representation.
+
+    Args:
+        fibergroup: the group.
+        dimensionality: d, 2 or 3.
+        basespace_action: the d-dimensional representation of G giving its action on R^d.
+        name: a label for printing.
+    """
+
+    def __init__(self, fibergroup: Group, dimensionality: int, basespace_action: Representation, name: str):
+        if basespace_action.group is not fibergroup or basespace_action.size != dimensionality:
+            raise ValueError(
+                f"basespace_action must be a {dimensionality}-dimensional representation of {fibergroup.name}, "
+                f"got a {basespace_action.size}-dimensional one of {basespace_action.group.name}"
+            )
+        self.fibergroup = fibergroup
+        self.dimensionality = dimensionality
+        self.basespace_action = basespace_action
+        self.name = name
+
+    # ------------------------------------------------------------------ representations
+    @property
+    def trivial_repr(self) -> Representation:
+        return self.fibergroup.trivial_representation
+
+    @property
+    def regular_repr(self) -> Representation:
+        return self.fibergroup.regular_representation
+
+    def quotient_repr(self, subgroup_id) -> Representation:
+        return self.fibergroup.quotient_representation(subgroup_id)
+
+    def induced_repr(self, subgroup_id, representation: Representation) -> Representation:
+        return self.fibergroup.induced_representation(subgroup_id, representation)
+
+    def irrep(self, *id) -> Representation:
+        return self.fibergroup.irrep(*id)
+
+    @property
+    def irreps(self) -> list[Representation]:
+        return self.fibergroup.irreps()
+
+    def type(self, *representations: Representation) -> "FieldType":
+        """The FieldType of these representations on this space (escnn's ``gspace.type``)."""
+        from ..fields import FieldType
+
+        return FieldType(self, list(representations))
+
+    # ------------------------------------------------------------------ action
+    def action_matrix(self, element: GroupElement) -> np.ndarray:
+        """``[d, d]`` matrix of the element acting on R^d."""
+        return self.basespace_action(element)
+
+    def restrict(self, id) -> tuple["GSpace", object, object]:
+        """``(subspace, inclusion, restriction)`` for the subgroup ``id`` of the fiber group
+        (see ``fibergroup.subgroup``), acting on the same R^d."""
+        sub, include, restrict = self.fibergroup.subgroup(id)
+        action = self.basespace_action.restrict(id)
+        return GSpace(sub, self.dimensionality, action, f"{sub.name}_on_R{self.dimensionality}"), include, restrict
+
+    # ------------------------------------------------------------------ value semantics
+    def __eq__(self, other) -> bool:
+        return (
+            isinstance(other, GSpace)
+            and other.fibergroup is self.fibergroup
+            and other.dimensionality == self.dimensionality
+            and other.basespace_action == self.basespace_action
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.fibergroup, self.dimensionality))
+
+    def __repr__(self) -> str:
+        return self.name

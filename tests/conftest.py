@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+import torch
+
+from eqgraph.group import (
+    cyclic_group,
+    dihedral_group,
+    full_ico_group,
+    full_octa_group,
+    ico_group,
+    inversion_group,
+    o2_group,
+    o3_group,
+    octa_group,
+    so2_group,
+    so3_group,
+)
+
+GROUP_FACTORIES = {
+    "C1": lambda: cyclic_group(1),
+    "C2": lambda: cyclic_group(2),
+    "C5": lambda: cyclic_group(5),
+    "C8": lambda: cyclic_group(8),
+    "D1": lambda: dihedral_group(1),
+    "D3": lambda: dihedral_group(3),
+    "D4": lambda: dihedral_group(4),
+    "D8": lambda: dihedral_group(8),
+    "SO2": lambda: so2_group(4),
+    "O2": lambda: o2_group(4),
+    "SO3": lambda: so3_group(3),
+    "O3": lambda: o3_group(3),
+    "octa": octa_group,
+    "fullocta": full_octa_group,
+    "ico": ico_group,
+    "fullico": full_ico_group,
+    "inversion": inversion_group,
+}
+
+
+FINITE = sorted(k for k in GROUP_FACTORIES if k not in ("SO2", "O2", "SO3", "O3"))
+
+
+@pytest.fixture(params=sorted(GROUP_FACTORIES))
+def group(request):
+    return GROUP_FACTORIES[request.param]()
+
+
+@pytest.fixture(params=FINITE)
+def finite_group(request):
+    return GROUP_FACTORIES[request.param]()
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+@pytest.fixture
+def float64():
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
+
+
+def elements_to_test(group, rng, n=6):
+    """Random elements, plus the testing set of a continuous group or a sample of a finite one."""
+    return [group.sample(rng) for _ in range(n)] + group.testing_elements()[:n]
+
+
+def homomorphism_error(rep, group, rng, n=4):
+    error = 0.0
+    for _ in range(n):
+        g, h = group.sample(rng), group.sample(rng)
+        a, b, ab = rep(g), rep(h), rep(g @ h)
+        error = max(error, np.abs(a @ b - ab).max(), np.abs(a.T @ a - np.eye(rep.size)).max())
+    return error
