@@ -1,0 +1,49 @@
+"""Running snippets in fresh processes, for eqgraph and for the escnn reference venv."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def escnn_python() -> str | None:
+    """The escnn venv's python: $ESCNN_PYTHON, else .venv-escnn at the repository root; None if
+    escnn does not import there."""
+    candidates = [os.environ.get("ESCNN_PYTHON"), str(ROOT / ".venv-escnn" / "bin" / "python")]
+    for python in candidates:
+        if python and Path(python).exists():
+            probe = subprocess.run([python, "-c", "import escnn"], capture_output=True, timeout=300)
+            if probe.returncode == 0:
+                return python
+    return None
+
+
+def run_json(python: str, code: str, timeout: float = 1800) -> dict:
+    """Run ``code`` in a fresh process; it must print one JSON object as its last line."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore", PYTHONPATH=str(ROOT))
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=timeout, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark subprocess failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def this_python() -> str:
+    return sys.executable
+
+
+def ratio(ours: float | None, theirs: float | None) -> str:
+    if ours is None or theirs is None or theirs == 0:
+        return "-"
+    return f"{ours / theirs:.2f}x"
+
+
+def fmt(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} us"
+    return f"{seconds * 1e3:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
