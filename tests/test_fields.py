@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from eqgraph import gspaces
-from eqgraph.fields import FieldType, GeometricTensor, InterpolatedTransformWarning, tensor_directsum
+from eqgraph.fields import FieldType, InterpolatedTransformWarning, tensor_directsum
 from eqgraph.group.so3 import e3nn_float64
 
 

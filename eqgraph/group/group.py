@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Hashable, Iterator
+from typing import TYPE_CHECKING, Any, Hashable, Iterator
 
 import numpy as np
 
 from ._ids import as_args as _as_args
 from .element import GroupElement
+
+if TYPE_CHECKING:
+    from .representation import IrreducibleRepresentation, Representation
 
 
 def as_rng(generator) -> np.random.Generator:

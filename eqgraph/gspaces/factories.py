@@ -8,12 +8,8 @@ import numpy as np
 from ..group import (
     cyclic_group,
     directsum,
-    full_ico_group,
-    full_octa_group,
-    ico_group,
     o2_group,
     o3_group,
-    octa_group,
     so2_group,
     so3_group,
 )
