@@ -64,6 +64,17 @@ class GSpace:
 
         return FieldType(self, list(representations))
 
+    # ------------------------------------------------------------------ kernels
+    def build_kernel_basis(self, in_repr: Representation, out_repr: Representation, **kwargs):
+        """A basis of kernels K with K(g.x) = out_repr(g) K(x) in_repr(g)^-1 on this space.
+
+        Keyword arguments (see :func:`eqgraph.kernels.build_kernel_basis`): ``rings``,
+        ``sigma``, ``maximum_frequency``, ``frequencies_cutoff``, ``basis_filter``, ``radial``.
+        """
+        from ..kernels import build_kernel_basis
+
+        return build_kernel_basis(self.fibergroup, self.basespace_action, in_repr, out_repr, **kwargs)
+
     # ------------------------------------------------------------------ action
     def action_matrix(self, element: GroupElement) -> np.ndarray:
         """``[d, d]`` matrix of the element acting on R^d."""

@@ -1,0 +1,137 @@
+"""Radial profiles: functions of the distance |x| that multiply the angular parts of a kernel."""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import torch
+
+
+class RadialProfile(torch.nn.Module):
+    """``forward(distances [P]) -> [P, size]``. ``radii`` gives, per function, the radius its
+    band limit is judged at (None where the profile has no natural radius)."""
+
+    size: int
+
+    def radii(self) -> list[float | None]:
+        return [None] * self.size
+
+    def key(self) -> tuple:
+        """Everything the profile's values depend on."""
+        raise NotImplementedError
+
+
+class GaussianRings(RadialProfile):
+    r"""Gaussian rings, the grid default: :math:`\phi_r(d) = \exp(-(d - r)^2 / 2\sigma_r^2)`.
+
+    Args:
+        rings: ring radii.
+        sigma: one width per ring, or one for all.
+    """
+
+    def __init__(self, rings: Sequence[float], sigma: Sequence[float] | float):
+        super().__init__()
+        rings = [float(r) for r in rings]
+        if not rings or any(r < 0 or not math.isfinite(r) for r in rings):
+            raise ValueError(f"rings must be a non-empty list of radii >= 0, got {rings}")
+        sigma = [float(sigma)] * len(rings) if isinstance(sigma, (int, float)) else [float(s) for s in sigma]
+        if len(sigma) != len(rings) or any(s <= 0 for s in sigma):
+            raise ValueError(f"sigma must be positive, one per ring ({len(rings)}), got {sigma}")
+        self.rings, self.sigma = rings, sigma
+        self.size = len(rings)
+        self.register_buffer("_rings", torch.tensor(rings, dtype=torch.float64), persistent=False)
+        self.register_buffer("_sigma", torch.tensor(sigma, dtype=torch.float64), persistent=False)
+
+    def forward(self, distances: torch.Tensor) -> torch.Tensor:
+        rings, sigma = self._rings.to(distances.dtype), self._sigma.to(distances.dtype)
+        return torch.exp(-0.5 * ((distances.unsqueeze(-1) - rings) / sigma) ** 2)
+
+    def radii(self):
+        return list(self.rings)
+
+    def key(self):
+        return ("gaussian", tuple(self.rings), tuple(self.sigma))
+
+    def extra_repr(self) -> str:
+        return f"rings={self.rings}, sigma={self.sigma}"
+
+
+class BesselRadial(RadialProfile):
+    r"""Bessel functions with a smooth polynomial cutoff, the point-cloud default:
+
+    .. math::
+        \phi_n(d) = \frac{2}{r_c}\,\frac{\sin(n\pi d / r_c)}{d}\; u(d / r_c), \quad n = 1..N,
+
+    with :math:`u(t) = 1 - \tfrac{(p+1)(p+2)}{2} t^p + p(p+2) t^{p+1} - \tfrac{p(p+1)}{2} t^{p+2}`
+    for t < 1 and 0 beyond (smooth to order p at the cutoff). Finite at d = 0.
+
+    Args:
+        number: N, the number of functions.
+        cutoff: the support radius :math:`r_c`; everything is relative to it.
+        p: smoothness of the cutoff envelope.
+    """
+
+    def __init__(self, number: int = 8, cutoff: float = 1.0, p: int = 6):
+        super().__init__()
+        if number < 1 or not cutoff > 0:
+            raise ValueError(f"BesselRadial needs number >= 1 and cutoff > 0, got {number} and {cutoff}")
+        self.number, self.cutoff, self.p = int(number), float(cutoff), int(p)
+        self.size = self.number
+
+    def forward(self, distances: torch.Tensor) -> torch.Tensor:
+        t = (distances / self.cutoff).unsqueeze(-1)
+        n = torch.arange(1, self.number + 1, dtype=distances.dtype, device=distances.device)
+        # sin(n pi t) / (t r_c) = (n pi / r_c) sinc(n t), finite at t = 0
+        bessel = (2.0 / self.cutoff) * (n * math.pi / self.cutoff) * torch.sinc(n * t)
+        return bessel * polynomial_cutoff(t, self.p)
+
+    def key(self):
+        return ("bessel", self.number, self.cutoff, self.p)
+
+    def extra_repr(self) -> str:
+        return f"number={self.number}, cutoff={self.cutoff}, p={self.p}"
+
+
+def polynomial_cutoff(t: torch.Tensor, p: int) -> torch.Tensor:
+    """DimeNet's envelope: 1 at t = 0, 0 with p vanishing derivatives at t = 1, 0 beyond."""
+    envelope = 1 - (p + 1) * (p + 2) / 2 * t ** p + p * (p + 2) * t ** (p + 1) - p * (p + 1) / 2 * t ** (p + 2)
+    return envelope * (t < 1).to(t.dtype)
+
+
+class RadialMLP(torch.nn.Module):
+    r"""A learnable radial part: an MLP of the distance producing the coefficient of every
+    angular basis element per edge (the molecular-model parametrisation).
+
+    .. math::
+        K(x) = \sum_a \mathrm{MLP}(B(|x|))_a \; A_a(x)
+
+    where :math:`B` is a fixed radial embedding (Bessel with cutoff by default) and
+    :math:`A_a` the angular elements (``KernelBasis.sample_angular``). Since the coefficients
+    depend on |x| only, K is steerable for any weights.
+
+    Args:
+        num_outputs: number of angular elements (``basis.angular_size``), times any channel
+            multiplicity the caller folds in.
+        embedding: the radial embedding; default ``BesselRadial(8, cutoff)``.
+        hidden: widths of the hidden layers.
+        cutoff: support radius for the default embedding.
+
+    Shapes:
+        - **distances:** :math:`(P,)`
+        - **output:** :math:`(P, \text{num\_outputs})`
+    """
+
+    def __init__(self, num_outputs: int, embedding: RadialProfile | None = None, hidden: Sequence[int] = (32,), cutoff: float = 1.0):
+        super().__init__()
+        self.embedding = embedding if embedding is not None else BesselRadial(8, cutoff)
+        layers: list[torch.nn.Module] = []
+        width = self.embedding.size
+        for h in hidden:
+            layers += [torch.nn.Linear(width, h), torch.nn.SiLU()]
+            width = h
+        layers.append(torch.nn.Linear(width, num_outputs))
+        self.mlp = torch.nn.Sequential(*layers)
+        self.num_outputs = num_outputs
+
+    def forward(self, distances: torch.Tensor) -> torch.Tensor:
+        return self.mlp(self.embedding(distances))

@@ -1,0 +1,59 @@
+"""The angular part of the steerable-kernel constraint, solved per irrep pair and harmonic degree.
+
+A kernel block between irreps psi_in and psi_out built from the harmonics of degree J that
+transform by the G-irrep phi (one copy, ``Y~ = (Y_J C_J)[:, copy]``) has the form
+``kappa(x) = sum_c T[:, :, c] Y~_c(x)``; it is steerable iff T, read as a map from phi to
+psi_out (x) psi_in, is an intertwiner. Those are the Clebsch-Gordan embeddings composed with
+phi's endomorphisms, so the solution is a product of two cached, canonical pieces.
+"""
+from __future__ import annotations
+
+from typing import Hashable, NamedTuple
+
+import numpy as np
+
+from ..group import Group, Representation, clebsch_gordan
+from .disk_cache import disk_cached
+from .harmonics import harmonic_decomposition
+
+
+class AngularSolution(NamedTuple):
+    """Steerable angular maps between one irrep pair from one copy of an irrep in the
+    degree-J harmonics. ``maps[t]`` is ``[d_out, d_in, d_phi]``; ``columns`` selects the
+    copy's components among the degree-J harmonics (after their change of basis)."""
+
+    J: int
+    copy: int
+    phi: Hashable
+    columns: slice
+    maps: np.ndarray
+
+
+def angular_solutions(group: Group, action: Representation, J: int, out_id: Hashable, in_id: Hashable) -> list[AngularSolution]:
+    key = ("angular", action, J, out_id, in_id)
+    cached = group._cache.get(key)
+    if cached is None:
+        cached = disk_cached(("angular", group, action, J, out_id, in_id), lambda: _solve(group, action, J, out_id, in_id))
+        group._cache[key] = cached
+    return cached
+
+
+def _solve(group: Group, action: Representation, J: int, out_id: Hashable, in_id: Hashable) -> list[AngularSolution]:
+    ids, _ = harmonic_decomposition(group, action, J)
+    psi_out, psi_in = group.irrep(*_args(out_id)), group.irrep(*_args(in_id))
+    solutions = []
+    start = 0
+    for copy, phi_id in enumerate(ids):
+        phi = group.irrep(*_args(phi_id))
+        columns = slice(start, start + phi.size)
+        start += phi.size
+        cg = clebsch_gordan(psi_out, psi_in, phi)  # [m, d_out, d_in, d_phi]
+        if cg.shape[0] == 0:
+            continue
+        maps = np.einsum("moic,ecf->meoif", cg, phi.endomorphism_basis()).reshape(-1, psi_out.size, psi_in.size, phi.size)
+        solutions.append(AngularSolution(J, copy, phi.id, columns, maps))
+    return solutions
+
+
+def _args(id: Hashable) -> tuple:
+    return id if isinstance(id, tuple) else (id,)
