@@ -11,10 +11,6 @@ from ._linalg import homomorphism_space, module_gram_schmidt, projector_columns
 if TYPE_CHECKING:
     from .group import Group
 
-MAX_EMPTY_CANDIDATES = 64
-"""A continuous group's irreps are tried in order; give up after this many absent in a row."""
-
-
 def decompose(group: "Group", matrix_of: Callable[[Any], np.ndarray], size: int) -> tuple[list[Hashable], np.ndarray]:
     """Irreps and change of basis of the representation ``param -> matrix_of(param)``.
 
@@ -24,15 +20,21 @@ def decompose(group: "Group", matrix_of: Callable[[Any], np.ndarray], size: int)
     """
     gens = group.generators
     rho_gens = [np.asarray(matrix_of(g.param), dtype=float) for g in gens]
+    exact = _equal_to_an_irrep(group, rho_gens, size)
+    if exact is not None:
+        return [exact], np.eye(size)
     characters = None
     if not group.continuous:
         characters = np.array([np.trace(matrix_of(g.param)) for g in group.elements])
     ids: list[Hashable] = []
     columns: list[np.ndarray] = []
     found = 0
-    empty_in_a_row = 0
     for psi_id in group._irrep_candidates():
         psi = group.irrep(*as_args(psi_id))
+        if psi.size > size - found:
+            if group.continuous:
+                break  # continuous groups list their irreps by nondecreasing size
+            continue
         endomorphisms = psi.endomorphism_basis()
         if characters is not None:
             psi_characters = np.array([np.trace(psi(g)) for g in group.elements])
@@ -41,21 +43,28 @@ def decompose(group: "Group", matrix_of: Callable[[Any], np.ndarray], size: int)
                 continue
         basis = homomorphism_space([psi(g) for g in gens], rho_gens)
         count = basis.shape[0] // endomorphisms.shape[0]
-        if count == 0:
-            empty_in_a_row += 1
-            if empty_in_a_row > MAX_EMPTY_CANDIDATES:
-                break
-            continue
-        empty_in_a_row = 0
         for b in module_gram_schmidt(projector_columns(basis, (size, psi.size)), endomorphisms, count):
             ids.append(psi.id)
             columns.append(b)
         found += count * psi.size
-        if found >= size:
+        if found == size:
             break
     if found != size:
         raise RuntimeError(f"decomposing a {size}-dimensional representation of {group.name} found {found} dimensions")
     return ids, snap(np.concatenate(columns, axis=1))
+
+
+def _equal_to_an_irrep(group: "Group", rho_gens: list[np.ndarray], size: int) -> Hashable | None:
+    """The id of an irrep whose matrices equal rho's on the generators (no change of basis)."""
+    for psi_id in group._irrep_candidates():
+        psi = group.irrep(*as_args(psi_id))
+        if psi.size > size:
+            if group.continuous:
+                return None
+            continue
+        if psi.size == size and all(np.allclose(psi(g), m, atol=1e-10) for g, m in zip(group.generators, rho_gens)):
+            return psi.id
+    return None
 
 
 def snap(matrix: np.ndarray, tol: float = 1e-12) -> np.ndarray:

@@ -151,7 +151,8 @@ class Group(ABC):
         """All irreps (finite groups) or those up to the group's maximum frequency."""
 
     def _irrep_candidates(self) -> Iterator[Hashable]:
-        """Every irrep id, in a fixed order (unbounded for continuous groups)."""
+        """Every irrep id, in a fixed order (unbounded for continuous groups, which must list them
+        by nondecreasing size so that searches can stop)."""
         yield from self._irrep_ids()
 
     @property

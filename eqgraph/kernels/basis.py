@@ -142,10 +142,12 @@ class KernelBasis:
                 if first is not None:
                     reasons.append(f"irreps {out_id} <- {in_id} first couple through harmonics of degree {first}")
         if reasons:
-            limits = ", ".join(f"{radius}: J <= {limit:g}" for radius, limit in zip(self.radial.radii(), self._band_limits))
+            radii = self.radial.radii()
+            limits = (f"J <= {self.maximum_frequency}" if None in radii else
+                      ", ".join(f"J <= {limit:g} at radius {radius:g}" for radius, limit in zip(radii, self._band_limits)))
             raise ValueError(
                 f"the kernel basis from {self.in_repr} to {self.out_repr} is empty: {'; '.join(sorted(set(reasons))[:4])}, "
-                f"but the band limit per radius allows only ({limits}); raise maximum_frequency or "
+                f"but the band limit allows only {limits}; raise maximum_frequency or "
                 "frequencies_cutoff, or use larger rings"
             )
         warnings.warn(

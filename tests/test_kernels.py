@@ -1,0 +1,355 @@
+"""The steerable-kernel solver: equivariance, completeness, gradients, caching, errors."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from eqgraph import gspaces
+from eqgraph.group import directsum
+from eqgraph.kernels import (
+    BesselRadial,
+    CacheWarning,
+    GaussianRings,
+    KernelSpaceWarning,
+    RadialMLP,
+    build_kernel_basis,
+    disable_disk_cache,
+    enable_disk_cache,
+    grid_rings,
+)
+
+GSPACES = {
+    "C4": lambda: gspaces.rot2dOnR2(4), "C8": lambda: gspaces.rot2dOnR2(8), "SO2": lambda: gspaces.rot2dOnR2(-1, 3),
+    "D4": lambda: gspaces.flipRot2dOnR2(4), "O2": lambda: gspaces.flipRot2dOnR2(-1, 3), "flip": gspaces.flip2dOnR2,
+    "trivial2": gspaces.trivialOnR2, "SO3": lambda: gspaces.rot3dOnR3(3), "O3": lambda: gspaces.flipRot3dOnR3(3),
+    "octa": gspaces.octaOnR3, "fullocta": gspaces.fullOctaOnR3, "ico": gspaces.icoOnR3, "fullico": gspaces.fullIcoOnR3,
+    "mir": gspaces.mirOnR3, "inv": gspaces.invOnR3, "trivial3": gspaces.trivialOnR3,
+}
+QUOTIENTS = {"C4": 2, "C8": 4, "D4": (None, 2), "octa": 1, "fullocta": "octa"}
+
+
+def representations(name):
+    gs = GSPACES[name]()
+    group = gs.fibergroup
+    irreps = [p for p in group.irreps() if not group.continuous or max(_frequency(p.id)) <= 3][:6]
+    reps = {"trivial": gs.trivial_repr, "mixed": directsum(irreps[:4])}
+    reps.update({f"irrep{p.id}": p for p in irreps})
+    if not group.continuous and group.order() <= 24:
+        reps["regular"] = group.regular_representation
+    if name in QUOTIENTS:
+        reps["quotient"] = group.quotient_representation(QUOTIENTS[name])
+    return gs, reps
+
+
+def _frequency(id):
+    return id if isinstance(id, tuple) else (id,)
+
+
+def equivariance_error(gs, basis, rng, points=6, elements=4):
+    x = torch.randn(points, gs.dimensionality, dtype=torch.float64)
+    sampled = basis.sample(x)
+    error = 0.0
+    for _ in range(elements):
+        g = gs.fibergroup.sample(rng)
+        a = torch.tensor(gs.action_matrix(g))
+        r_out, r_in = torch.tensor(basis.out_repr(g)), torch.tensor(basis.in_repr(g))
+        moved = basis.sample(x @ a.T)
+        error = max(error, (moved - r_out @ sampled @ r_in.T).abs().max().item())
+    return error
+
+
+@pytest.mark.parametrize("name", sorted(GSPACES))
+def test_every_basis_element_is_steerable(name, rng):
+    gs, reps = representations(name)
+    keys = sorted(reps)
+    pairs = [(a, b) for a in keys for b in keys][:: max(1, len(keys) ** 2 // 12)]
+    tested = 0
+    for a, b in pairs:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", KernelSpaceWarning)
+            try:
+                basis = gs.build_kernel_basis(reps[a], reps[b], radial=BesselRadial(4, 2.0), maximum_frequency=3)
+            except ValueError as error:  # irreps that couple only above the band limit
+                assert "first couple through harmonics of degree" in str(error)
+                continue
+        if len(basis):
+            assert equivariance_error(gs, basis, rng) < 1e-9, (a, b)
+            tested += 1
+    assert tested > 0
+
+
+@pytest.mark.parametrize("name", ["C8", "D4", "SO3", "octa"])
+def test_grid_rings_basis_is_steerable(name, rng):
+    gs, reps = representations(name)
+    rep = reps.get("regular", reps["mixed"])
+    basis = gs.build_kernel_basis(rep, rep, rings=grid_rings(5))
+    assert equivariance_error(gs, basis, rng) < 1e-9
+
+
+# ---------------------------------------------------------------- completeness on grids
+def _grid(size, d):
+    axis = np.arange(size) - (size - 1) / 2
+    return np.stack(np.meshgrid(*[axis] * d, indexing="ij"), -1).reshape(-1, d)
+
+
+def _brute_force_space(gs, in_repr, out_repr, points, rng, extra=8):
+    """Span of the Reynolds projection of random kernels over all grid functions."""
+    group = gs.fibergroup
+    index = {tuple(np.round(p, 6)): i for i, p in enumerate(points)}
+    n = None
+    samples = rng.normal(size=(0, 0))
+    dim = int(round(sum(
+        sum(1 for p in points if tuple(np.round(gs.action_matrix(g) @ p, 6)) == tuple(np.round(p, 6)))
+        * out_repr.character(g) * in_repr.character(g)
+        for g in group.elements) / group.order()))
+    n = dim + extra
+    samples = rng.normal(size=(n, len(points), out_repr.size, in_repr.size))
+    projected = np.zeros_like(samples)
+    for g in group.elements:
+        perm = [index[tuple(np.round(gs.action_matrix(g) @ p, 6))] for p in points]
+        # (P K)(g x) += rho_out(g) K(x) rho_in(g)^T
+        projected[:, perm] += np.einsum("ab,npbc,dc->npad", out_repr(g), samples, in_repr(g))
+    return projected.reshape(n, -1) / group.order(), dim
+
+
+def _rank(m, tol=1e-8):
+    s = np.linalg.svd(m, compute_uv=False)
+    return int((s > tol * s[0]).sum()) if s.size else 0
+
+
+@pytest.mark.parametrize("name, size, in_key, out_key", [
+    ("C4", 5, "regular", "regular"), ("C4", 5, "irrep1", "regular"), ("C4", 5, "irrep2", "irrep1"),
+    ("D4", 5, "regular", "regular"), ("D4", 5, "irrep(1, 1)", "irrep(0, 0)"), ("D4", 5, "irrep(1, 0)", "irrep(1, 1)"),
+    ("octa", 3, "irrep3", "irrep0"), ("octa", 3, "irrep2", "irrep4"), ("octa", 3, "irrep1", "irrep3"),
+])
+def test_completeness_on_the_pixel_grid(name, size, in_key, out_key, rng):
+    gs, reps = representations(name)
+    in_repr, out_repr = reps[in_key], reps[out_key]
+    points = _grid(size, gs.dimensionality)
+    radii = sorted({round(float(np.linalg.norm(p)), 9) for p in points})
+    basis = gs.build_kernel_basis(in_repr, out_repr, rings=radii, sigma=0.2, frequencies_cutoff=lambda r: 10,
+                                  maximum_frequency=8)
+    ours = basis.sample(torch.tensor(points)).permute(1, 0, 2, 3).reshape(len(basis), -1).numpy()
+    brute, dim = _brute_force_space(gs, in_repr, out_repr, points, rng)
+    assert _rank(brute) == dim
+    assert _rank(ours) == dim  # same dimension ...
+    assert _rank(np.concatenate([ours, brute])) == dim  # ... and same span
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, size", [("octa", 3), ("C8", 5), ("D4", 7)])
+def test_completeness_for_regular_types(name, size, rng):
+    gs, reps = representations(name)
+    rep = reps["regular"]
+    points = _grid(size, gs.dimensionality)
+    radii = sorted({round(float(np.linalg.norm(p)), 9) for p in points})
+    basis = gs.build_kernel_basis(rep, rep, rings=radii, sigma=0.2, frequencies_cutoff=lambda r: 12, maximum_frequency=10)
+    ours = basis.sample(torch.tensor(points)).permute(1, 0, 2, 3).reshape(len(basis), -1).numpy()
+    if name == "C8":  # rotations by 45 degrees are not pixel symmetries: compare with the count only
+        assert _rank(ours) == len(basis)
+        return
+    brute, dim = _brute_force_space(gs, rep, rep, points, rng)
+    assert _rank(ours) == dim and _rank(np.concatenate([ours, brute])) == dim
+
+
+# ---------------------------------------------------------------- counts for continuous groups
+def _quadrature(gs):
+    """Elements and weights integrating class functions of degree <= 12 exactly over G."""
+    from eqgraph.group.so3 import rotation_z
+
+    group = gs.fibergroup
+    if gs.dimensionality == 2:
+        angles = np.arange(64) * 2 * np.pi / 64
+        if group.name == "O(2)":
+            return [group.element((f, t)) for f in (0, 1) for t in angles], np.full(128, 1 / 128)
+        return [group.element(t) for t in angles], np.full(64, 1 / 64)
+    # class functions of SO(3) depend on the rotation angle w; Haar measure (2/pi) sin^2(w/2) dw
+    nodes, weights = np.polynomial.legendre.leggauss(40)
+    w = (nodes + 1) * np.pi / 2
+    measure = weights * (np.pi / 2) * (2 / np.pi) * np.sin(w / 2) ** 2
+    if group.name == "O(3)":
+        elements = [group.element((p, rotation_z(t))) for p in (0, 1) for t in w]
+        return elements, np.concatenate([measure, measure]) / 2
+    return [group.element(rotation_z(t)) for t in w], measure
+
+
+@pytest.mark.parametrize("name", ["SO2", "O2", "SO3", "O3"])
+def test_count_per_radius_matches_characters(name):
+    """len(basis) per radius = sum over J of dim Hom_G(psi_in (x) Y_J, psi_out), the latter computed
+    independently as the integral of chi_in chi_J chi_out over G (by quadrature)."""
+    from eqgraph.kernels.harmonics import orthogonal_group_element, orthogonal_group_irrep
+
+    gs, reps = representations(name)
+    irreps = [r for k, r in reps.items() if k.startswith("irrep")]
+    J_max = 3
+    elements, weights = _quadrature(gs)
+    chi = {p.id: np.array([p.character(g) for g in elements]) for p in irreps}
+    chi_harmonics = [
+        np.array([orthogonal_group_irrep(gs.dimensionality, J).character(orthogonal_group_element(gs.action_matrix(g)))
+                  for g in elements])
+        for J in range(J_max + 1)
+    ]
+    for psi_in in irreps:
+        for psi_out in irreps:
+            expected = sum(weights @ (chi[psi_in.id] * chi_j * chi[psi_out.id]) for chi_j in chi_harmonics)
+            assert abs(expected - round(expected)) < 1e-8
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", KernelSpaceWarning)
+                basis = gs.build_kernel_basis(psi_in, psi_out, radial=BesselRadial(1, 1.0), maximum_frequency=J_max)
+            assert len(basis) == int(round(expected)), (psi_in, psi_out)
+
+
+# ---------------------------------------------------------------- gradients
+def test_gradcheck_with_respect_to_points():
+    gs = gspaces.flipRot3dOnR3()
+    group = gs.fibergroup
+    basis = gs.build_kernel_basis(directsum([group.irrep(0, 0), group.irrep(1, 1)]), group.irrep(0, 2),
+                                  radial=BesselRadial(3, 2.0), maximum_frequency=3)
+    x = torch.randn(4, 3, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda p: basis.sample(p), (x,))
+    gs2 = gspaces.rot2dOnR2(8)
+    basis2 = gs2.build_kernel_basis(gs2.regular_repr, gs2.irrep(2), rings=grid_rings(5))
+    y = torch.randn(3, 2, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda p: basis2.sample(p), (y,))
+
+
+def test_values_and_gradient_at_the_origin_are_finite():
+    for gs, reps in [representations("O3"), representations("C8")]:
+        rep = reps.get("regular", reps["mixed"])
+        basis = gs.build_kernel_basis(rep, rep, rings=grid_rings(5))
+        origin = torch.zeros(1, gs.dimensionality, dtype=torch.float64, requires_grad=True)
+        values = basis.sample(origin)
+        assert torch.isfinite(values).all()
+        values.pow(2).sum().backward()
+        assert torch.isfinite(origin.grad).all()
+        # only the invariant (J = 0) elements survive at the origin
+        frequencies = np.array([a["frequency"] for a in basis.attributes()])
+        assert values[0, frequencies > 0].abs().max() == 0
+
+
+# ---------------------------------------------------------------- structure
+def test_attributes_and_band_limit():
+    gs = gspaces.rot2dOnR2(8)
+    basis = gs.build_kernel_basis(gs.regular_repr, gs.regular_repr, rings=grid_rings(5))
+    attributes = basis.attributes()
+    assert len(attributes) == len(basis) and [a["index"] for a in attributes] == list(range(len(basis)))
+    for a in attributes:
+        assert a["frequency"] <= {0.0: 0, 1.0: 2, 2.0: 2}[a["radius"]]
+    limited = gs.build_kernel_basis(gs.regular_repr, gs.regular_repr, rings=grid_rings(5), maximum_frequency=1)
+    assert max(a["frequency"] for a in limited.attributes()) == 1 and len(limited) < len(basis)
+    filtered = gs.build_kernel_basis(gs.regular_repr, gs.regular_repr, rings=grid_rings(5),
+                                     basis_filter=lambda a: a["radius"] > 0)
+    assert all(a["radius"] > 0 for a in filtered.attributes())
+
+
+def test_block_form_lifts_to_the_dense_form():
+    gs = gspaces.flipRot2dOnR2(4)
+    group = gs.fibergroup
+    basis = gs.build_kernel_basis(group.regular_representation, directsum([group.irrep(1, 1), group.irrep(0, 0)]),
+                                  rings=grid_rings(5))
+    x = torch.randn(5, 2, dtype=torch.float64)
+    dense = basis.sample(x)
+    q_out, q_in_inv = torch.tensor(basis.out_repr.change_of_basis), torch.tensor(basis.in_repr.change_of_basis_inv)
+    rebuilt = torch.zeros_like(dense)
+    for pair, values in zip(basis.block_pairs, basis.sample_blocks(x)):
+        rebuilt[:, pair.elements] = q_out[:, pair.out_slice] @ values @ q_in_inv[pair.in_slice]
+    assert torch.allclose(rebuilt, dense)
+
+
+def test_learnable_radial_kernel_is_steerable(rng):
+    gs = gspaces.rot3dOnR3()
+    group = gs.fibergroup
+    basis = gs.build_kernel_basis(directsum([group.irrep(0), group.irrep(1)]), directsum([group.irrep(1), group.irrep(2)]),
+                                  radial=BesselRadial(8, 3.0), maximum_frequency=2)
+    mlp = RadialMLP(basis.angular_size, cutoff=3.0).double()
+    x = torch.randn(6, 3, dtype=torch.float64)
+
+    def kernel(points):
+        coefficients = mlp(points.norm(dim=-1))
+        return torch.einsum("pa,paxy->pxy", coefficients, basis.sample_angular(points))
+
+    g = group.sample(rng)
+    a = torch.tensor(gs.action_matrix(g))
+    expected = torch.tensor(basis.out_repr(g)) @ kernel(x) @ torch.tensor(basis.in_repr(g)).T
+    assert torch.allclose(kernel(x @ a.T), expected, atol=1e-10)
+
+
+def test_radial_profiles():
+    d = torch.linspace(0, 3, 31, dtype=torch.float64)
+    bessel = BesselRadial(4, cutoff=2.0)(d)
+    assert torch.isfinite(bessel).all() and bessel[d >= 2].abs().max() == 0
+    gauss = GaussianRings([0, 1, 2], 0.5)(d)
+    assert torch.allclose(gauss[10], torch.exp(-0.5 * ((1 - torch.tensor([0.0, 1, 2], dtype=torch.float64)) / 0.5) ** 2))
+    with pytest.raises(ValueError, match="sigma"):
+        GaussianRings([0, 1], [0.5])
+
+
+# ---------------------------------------------------------------- caching
+def test_in_memory_cache_returns_the_same_basis():
+    gs = gspaces.rot2dOnR2(8)
+    a = gs.build_kernel_basis(gs.regular_repr, gs.regular_repr, rings=grid_rings(5))
+    b = gs.build_kernel_basis(gs.regular_repr, gs.regular_repr, rings=grid_rings(5))
+    assert a is b
+    c = gs.build_kernel_basis(gs.regular_repr, gs.regular_repr, rings=grid_rings(5), maximum_frequency=1)
+    assert c is not a
+
+
+def test_disk_cache_round_trip_and_corruption(tmp_path):
+    from eqgraph.group import dihedral_group
+    from eqgraph.kernels.solver import _solve, angular_solutions
+
+    group = dihedral_group(6)
+    action = gspaces.flipRot2dOnR2(6).basespace_action
+    enable_disk_cache(tmp_path)
+    try:
+        group._cache.clear()
+        first = angular_solutions(group, action, 3, (1, 1), (1, 2))
+        files = list(tmp_path.glob("*.pkl"))
+        assert len(files) == 1
+        group._cache.clear()
+        second = angular_solutions(group, action, 3, (1, 1), (1, 2))
+        assert all(np.array_equal(a.maps, b.maps) for a, b in zip(first, second))
+        files[0].write_bytes(b"not a pickle")
+        group._cache.clear()
+        with pytest.warns(CacheWarning, match="could not be read"):
+            third = angular_solutions(group, action, 3, (1, 1), (1, 2))
+        assert all(np.array_equal(a.maps, b.maps) for a, b in zip(first, third))
+        assert files[0].read_bytes() != b"not a pickle"  # rebuilt and rewritten atomically
+        assert not list(tmp_path.glob("*.tmp"))
+        fresh = _solve(group, action, 3, (1, 1), (1, 2))
+        assert all(np.array_equal(a.maps, b.maps) for a, b in zip(first, fresh))
+    finally:
+        disable_disk_cache()
+        group._cache.clear()
+
+
+# ---------------------------------------------------------------- bad input
+def test_bad_input():
+    gs = gspaces.rot2dOnR2(4)
+    other = gspaces.rot2dOnR2(8)
+    with pytest.raises(ValueError, match="in_repr is a representation of C8, but the kernel's group is C4"):
+        gs.build_kernel_basis(other.trivial_repr, gs.trivial_repr, rings=[0, 1])
+    with pytest.raises(ValueError, match="give rings"):
+        gs.build_kernel_basis(gs.trivial_repr, gs.trivial_repr)
+    basis = gs.build_kernel_basis(gs.regular_repr, gs.regular_repr, rings=grid_rings(3))
+    with pytest.raises(ValueError, match=r"shape \[P, 2\], got \(4, 3\)"):
+        basis.sample(torch.randn(4, 3))
+    with pytest.raises(ValueError, match="NaN"):
+        basis.sample(torch.tensor([[0.0, float("nan")]]))
+
+
+def test_empty_basis_names_the_irreps_and_the_band_limit():
+    gs = gspaces.rot2dOnR2(8)
+    with pytest.raises(ValueError, match=r"irreps 3 <- 0 first couple through harmonics of degree 3.*J <= 0 at radius 0"):
+        gs.build_kernel_basis(gs.trivial_repr, gs.irrep(3), rings=[0.0])
+    with pytest.raises(ValueError, match="basis_filter removed every element"):
+        gs.build_kernel_basis(gs.trivial_repr, gs.trivial_repr, rings=[0.0, 1.0], basis_filter=lambda a: False)
+
+
+def test_kernel_space_zero_at_every_frequency_is_warned():
+    gs = gspaces.flipRot3dOnR3()
+    group = gs.fibergroup
+    with pytest.warns(KernelSpaceWarning, match="never couple"):
+        basis = gs.build_kernel_basis(group.irrep(0, 0), group.irrep(1, 0), radial=BesselRadial(3, 1.0))
+    assert len(basis) == 0 and basis.sample(torch.randn(2, 3)).shape == (2, 0, 1, 1)
