@@ -9,6 +9,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+ESCNN_PRELUDE = """
+import json, tempfile, time, warnings
+warnings.simplefilter("ignore")
+import joblib
+if {empty_cache}:  # send escnn's on-disk joblib cache (inside its site-packages) to an empty folder
+    location = tempfile.mkdtemp()
+    original = joblib.Memory.__init__
+    def redirected(self, *args, **kwargs):
+        kwargs.pop("location", None)
+        original(self, location, *args[1:], **kwargs)
+    joblib.Memory.__init__ = redirected
+import torch
+"""
+
 
 def escnn_python() -> str | None:
     """The escnn venv's python: $ESCNN_PYTHON, else .venv-escnn at the repository root; None if

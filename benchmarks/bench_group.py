@@ -12,7 +12,7 @@ clock starts. Ratios are eqgraph / escnn: below 1 is faster.
 """
 from __future__ import annotations
 
-from _reference import escnn_python, fmt, ratio, run_json, this_python
+from _reference import ESCNN_PRELUDE, escnn_python, fmt, ratio, run_json, this_python
 
 GROUPS = {"D8": "dihedral_group(8)", "octa": "octa_group()", "ico": "ico_group()"}
 
@@ -32,18 +32,7 @@ cold = run(); cached = run()
 print(json.dumps({{"cold": cold, "cached": cached}}))
 """
 
-ESCNN = """
-import json, tempfile, time, warnings
-warnings.simplefilter("ignore")
-import joblib
-if {empty_cache}:
-    location = tempfile.mkdtemp()
-    original = joblib.Memory.__init__
-    def redirected(self, *args, **kwargs):
-        kwargs.pop("location", None)
-        original(self, location, *args[1:], **kwargs)
-    joblib.Memory.__init__ = redirected
-import torch
+ESCNN = ESCNN_PRELUDE + """
 from escnn.group import dihedral_group, octa_group, ico_group
 def run():
     out = {{}}

@@ -7,6 +7,8 @@ import numpy as np
 
 from .finite import FiniteGroup
 
+_FLIP = np.diag([1.0, -1.0])
+
 
 def _rotation(angle: float) -> np.ndarray:
     c, s = np.cos(angle), np.sin(angle)
@@ -68,6 +70,39 @@ class CyclicGroup(FiniteGroup):
     @property
     def _trivial_irrep_id(self):
         return 0
+
+    # tensor products: SO(2)'s closed form, frequencies folded into 0..N/2
+    def _products(self, a, b) -> list[tuple[int, np.ndarray]]:
+        """``[(irrep id, C[d_a, d_b, d_out])]``: the decomposition of irrep(a) (x) irrep(b)."""
+        N = self.N
+        da, db = self._irrep_size(a), self._irrep_size(b)
+        if da == 1 and db == 1:
+            return [((a + b) % N, np.ones((1, 1, 1)))]
+        if da == 1 or db == 1:
+            one, two = (a, b) if da == 1 else (b, a)
+            # the sign (-1)^g times a rotation of frequency k is frequency N/2 - k in the flipped basis
+            out, c = (two, np.eye(2)) if one == 0 else (N // 2 - two, _FLIP)
+            return [(out, c.reshape(da, db, 2))]
+        from .so2 import complex_product_cg
+
+        products = []
+        for f, c in complex_product_cg(a, b):
+            if f == 0 or 2 * f == N:  # rotation by 0 or pi: two one-dimensional irreps
+                products += [(f, c[:, :, :1]), (f, c[:, :, 1:])]
+            elif 2 * f < N:
+                products.append((f, c))
+            else:
+                products.append((N - f, c * np.array([1.0, -1.0])))
+        return products
+
+    def _tensor_candidates(self, a, b):
+        return list(dict.fromkeys(k for k, _ in self._products(a, b)))
+
+    def _clebsch_gordan(self, a, b, c):
+        copies = [m for k, m in self._products(a, b) if k == c]
+        if not copies:
+            return np.zeros((0, self._irrep_size(a), self._irrep_size(b), self._irrep_size(c)))
+        return np.array(copies)
 
     def _normalize_subgroup_id(self, id):
         if isinstance(id, (int, np.integer)) and not isinstance(id, bool) and id > 0 and self.N % id == 0:

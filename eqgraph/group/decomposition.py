@@ -1,6 +1,7 @@
 """Decomposing a representation given by its matrices into irreps, with a canonical basis."""
 from __future__ import annotations
 
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable, Hashable
 
 import numpy as np
@@ -29,7 +30,7 @@ def decompose(group: "Group", matrix_of: Callable[[Any], np.ndarray], size: int)
     ids: list[Hashable] = []
     columns: list[np.ndarray] = []
     found = 0
-    for psi_id in group._irrep_candidates():
+    for psi_id in _candidates(group, size):
         psi = group.irrep(*as_args(psi_id))
         if psi.size > size - found:
             if group.continuous:
@@ -54,9 +55,16 @@ def decompose(group: "Group", matrix_of: Callable[[Any], np.ndarray], size: int)
     return ids, snap(np.concatenate(columns, axis=1))
 
 
+def _candidates(group: "Group", size: int):
+    """The group's irreps in order; for a continuous group only the first ``64 + 2 size``
+    (enough for frequencies up to that bound), so that every search ends."""
+    candidates = group._irrep_candidates()
+    return islice(candidates, 64 + 2 * size) if group.continuous else candidates
+
+
 def _equal_to_an_irrep(group: "Group", rho_gens: list[np.ndarray], size: int) -> Hashable | None:
     """The id of an irrep whose matrices equal rho's on the generators (no change of basis)."""
-    for psi_id in group._irrep_candidates():
+    for psi_id in _candidates(group, size):
         psi = group.irrep(*as_args(psi_id))
         if psi.size > size:
             if group.continuous:

@@ -215,8 +215,8 @@ class KernelBasis:
         components = self.harmonics(points)
         radial = self.radial_values(points)
         out = []
-        for pair, maps, r_idx, a_idx in zip(self.block_pairs, tensors["maps"], tensors["radial_index"], tensors["angular_index"]):
-            angular = torch.einsum("aoic,pc->paoi", maps, components)
+        for maps, r_idx, a_idx in zip(tensors["maps"], tensors["radial_index"], tensors["angular_index"]):
+            angular = _angular(maps, components)
             out.append(radial[:, r_idx, None, None] * angular[:, a_idx])
         return out
 
@@ -226,9 +226,7 @@ class KernelBasis:
         tensors = self._tensors(points.dtype, points.device)
         out = points.new_zeros(points.shape[0], len(self), self.out_repr.size, self.in_repr.size)
         for pair, values in zip(self.block_pairs, self.sample_blocks(points)):
-            lifted = torch.einsum("xo,pboi,iy->pbxy", tensors["q_out"][:, pair.out_slice], values,
-                                  tensors["q_in_inv"][pair.in_slice, :])
-            out[:, pair.elements] = lifted
+            out[:, pair.elements] = tensors["q_out"][:, pair.out_slice] @ values @ tensors["q_in_inv"][pair.in_slice, :]
         return out
 
     def sample_angular(self, points: torch.Tensor) -> torch.Tensor:
@@ -238,9 +236,8 @@ class KernelBasis:
         components = self.harmonics(points)
         parts = []
         for pair, maps in zip(self.block_pairs, tensors["maps"]):
-            angular = torch.einsum("aoic,pc->paoi", maps, components)
-            parts.append(torch.einsum("xo,paoi,iy->paxy", tensors["q_out"][:, pair.out_slice], angular,
-                                      tensors["q_in_inv"][pair.in_slice, :]))
+            angular = _angular(maps, components)
+            parts.append(tensors["q_out"][:, pair.out_slice] @ angular @ tensors["q_in_inv"][pair.in_slice, :])
         if not parts:
             return points.new_zeros(points.shape[0], 0, self.out_repr.size, self.in_repr.size)
         return torch.cat(parts, dim=1)
@@ -253,6 +250,12 @@ class KernelBasis:
         if not torch.isfinite(points).all():
             raise ValueError("points contain NaN or infinite coordinates")
         return points
+
+
+def _angular(maps: torch.Tensor, components: torch.Tensor) -> torch.Tensor:
+    """``[P, A, d_out, d_in]``: angular maps ``[A, d_out, d_in, S]`` applied to harmonic components ``[P, S]``."""
+    flat = components @ maps.reshape(-1, maps.shape[-1]).T
+    return flat.view(components.shape[0], *maps.shape[:3])
 
 
 def _check_inputs(group: Group, action: Representation, in_repr: Representation, out_repr: Representation) -> None:

@@ -12,7 +12,8 @@ from typing import Hashable, NamedTuple
 
 import numpy as np
 
-from ..group import Group, Representation, clebsch_gordan
+from ..group import Group, Representation
+from ..group.intertwiners import tensor_decomposition
 from .disk_cache import disk_cached
 from .harmonics import harmonic_decomposition
 
@@ -41,13 +42,17 @@ def angular_solutions(group: Group, action: Representation, J: int, out_id: Hash
 def _solve(group: Group, action: Representation, J: int, out_id: Hashable, in_id: Hashable) -> list[AngularSolution]:
     ids, _ = harmonic_decomposition(group, action, J)
     psi_out, psi_in = group.irrep(*_args(out_id)), group.irrep(*_args(in_id))
+    product_ids, product_change = tensor_decomposition(group, psi_out.id, psi_in.id)
+    product_offsets = np.cumsum([0] + [group._irrep_size(i) for i in product_ids])
     solutions = []
     start = 0
     for copy, phi_id in enumerate(ids):
         phi = group.irrep(*_args(phi_id))
         columns = slice(start, start + phi.size)
         start += phi.size
-        cg = clebsch_gordan(psi_out, psi_in, phi)  # [m, d_out, d_in, d_phi]
+        # the Clebsch-Gordan embeddings of phi into psi_out (x) psi_in: [m, d_out, d_in, d_phi]
+        cg = np.array([product_change[:, product_offsets[k]:product_offsets[k + 1]].reshape(psi_out.size, psi_in.size, phi.size)
+                       for k, product_id in enumerate(product_ids) if product_id == phi.id])
         if cg.shape[0] == 0:
             continue
         maps = np.einsum("moic,ecf->meoif", cg, phi.endomorphism_basis()).reshape(-1, psi_out.size, psi_in.size, phi.size)
