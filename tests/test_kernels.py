@@ -29,13 +29,13 @@ GSPACES = {
 QUOTIENTS = {"C4": 2, "C8": 4, "D4": (None, 2), "octa": 1, "fullocta": "octa"}
 
 
-def representations(name):
+def representations(name, regular_up_to=24):
     gs = GSPACES[name]()
     group = gs.fibergroup
     irreps = [p for p in group.irreps() if not group.continuous or max(_frequency(p.id)) <= 3][:6]
     reps = {"trivial": gs.trivial_repr, "mixed": directsum(irreps[:4])}
     reps.update({f"irrep{p.id}": p for p in irreps})
-    if not group.continuous and group.order() <= 24:
+    if not group.continuous and group.order() <= regular_up_to:
         reps["regular"] = group.regular_representation
     if name in QUOTIENTS:
         reps["quotient"] = group.quotient_representation(QUOTIENTS[name])
@@ -59,11 +59,10 @@ def equivariance_error(gs, basis, rng, points=6, elements=4):
     return error
 
 
-@pytest.mark.parametrize("name", sorted(GSPACES))
-def test_every_basis_element_is_steerable(name, rng):
-    gs, reps = representations(name)
+def _check_all_pairs(name, rng, regular_up_to):
+    gs, reps = representations(name, regular_up_to)
     keys = sorted(reps)
-    pairs = [(a, b) for a in keys for b in keys][:: max(1, len(keys) ** 2 // 12)]
+    pairs = [(a, b) for a in keys for b in keys]
     tested = 0
     for a, b in pairs:
         with warnings.catch_warnings():
@@ -76,7 +75,20 @@ def test_every_basis_element_is_steerable(name, rng):
         if len(basis):
             assert equivariance_error(gs, basis, rng) < 1e-9, (a, b)
             tested += 1
-    assert tested > 0
+    assert tested > len(pairs) // 3
+
+
+@pytest.mark.parametrize("name", sorted(GSPACES))
+def test_every_basis_element_is_steerable(name, rng):
+    """Every pair of: trivial, irreps up to frequency 3, a mixed direct sum, a quotient and the
+    regular representation (groups up to 24 elements here, all finite groups in the slow tier)."""
+    _check_all_pairs(name, rng, regular_up_to=24)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["fullocta", "ico", "fullico"])
+def test_every_basis_element_is_steerable_with_large_regular(name, rng):
+    _check_all_pairs(name, rng, regular_up_to=120)
 
 
 @pytest.mark.parametrize("name", ["C8", "D4", "SO3", "octa"])

@@ -81,17 +81,19 @@ class KernelBasis:
         offsets_out = np.cumsum([0] + [group._irrep_size(i) for i in out_repr.irreps])
         offsets_in = np.cumsum([0] + [group._irrep_size(i) for i in in_repr.irreps])
         self.block_pairs: list[BlockPair] = []
-        self._angular_maps: list[np.ndarray] = []  # per pair: [A, d_out, d_in, S] over all harmonic components
+        self._angular_maps: list[np.ndarray] = []  # per distinct irrep pair: [A, d_out, d_in, S]
+        self._maps_of_pair: list[int] = []  # per block pair, its entry in _angular_maps
+        maps_of_ids: dict = {}
         self._attributes: list[dict] = []
         self._angular_attributes: list[dict] = []
         for o, out_id in enumerate(out_repr.irreps):
             for i, in_id in enumerate(in_repr.irreps):
-                self._add_block_pair(o, i, out_id, in_id, offsets_out, offsets_in, basis_filter)
+                self._add_block_pair(o, i, out_id, in_id, offsets_out, offsets_in, basis_filter, maps_of_ids)
         self._check_not_empty(basis_filter)
         self._converted: dict = {}
 
     # ------------------------------------------------------------------ construction
-    def _add_block_pair(self, o, i, out_id, in_id, offsets_out, offsets_in, basis_filter) -> None:
+    def _add_block_pair(self, o, i, out_id, in_id, offsets_out, offsets_in, basis_filter, maps_of_ids) -> None:
         d_out, d_in = offsets_out[o + 1] - offsets_out[o], offsets_in[i + 1] - offsets_in[i]
         total_components = self._harmonic_offsets[-1]
         maps, angular_attrs = [], []
@@ -122,7 +124,10 @@ class KernelBasis:
                 angular_index.append(a)
         self._angular_attributes.extend(angular_attrs)
         if maps:
-            self._angular_maps.append(np.array(maps))
+            if (out_id, in_id) not in maps_of_ids:  # blocks of equal irreps share their angular maps
+                maps_of_ids[(out_id, in_id)] = len(self._angular_maps)
+                self._angular_maps.append(np.array(maps))
+            self._maps_of_pair.append(maps_of_ids[(out_id, in_id)])
             self.block_pairs.append(BlockPair(
                 o, i, slice(offsets_out[o], offsets_out[o + 1]), slice(offsets_in[i], offsets_in[i + 1]),
                 slice(first, len(self._attributes)), np.array(radial_index, dtype=np.int64),
@@ -215,9 +220,9 @@ class KernelBasis:
         components = self.harmonics(points)
         radial = self.radial_values(points)
         out = []
-        for maps, r_idx, a_idx in zip(tensors["maps"], tensors["radial_index"], tensors["angular_index"]):
-            angular = _angular(maps, components)
-            out.append(radial[:, r_idx, None, None] * angular[:, a_idx])
+        angular = [_angular(maps, components) for maps in tensors["maps"]]
+        for k, r_idx, a_idx in zip(self._maps_of_pair, tensors["radial_index"], tensors["angular_index"]):
+            out.append(radial[:, r_idx, None, None] * angular[k][:, a_idx])
         return out
 
     def sample(self, points: torch.Tensor) -> torch.Tensor:
@@ -234,10 +239,10 @@ class KernelBasis:
         points = self._check_points(points)
         tensors = self._tensors(points.dtype, points.device)
         components = self.harmonics(points)
+        angular = [_angular(maps, components) for maps in tensors["maps"]]
         parts = []
-        for pair, maps in zip(self.block_pairs, tensors["maps"]):
-            angular = _angular(maps, components)
-            parts.append(tensors["q_out"][:, pair.out_slice] @ angular @ tensors["q_in_inv"][pair.in_slice, :])
+        for pair, k in zip(self.block_pairs, self._maps_of_pair):
+            parts.append(tensors["q_out"][:, pair.out_slice] @ angular[k] @ tensors["q_in_inv"][pair.in_slice, :])
         if not parts:
             return points.new_zeros(points.shape[0], 0, self.out_repr.size, self.in_repr.size)
         return torch.cat(parts, dim=1)
