@@ -16,11 +16,8 @@ from _reference import ESCNN_PRELUDE, escnn_python, fmt, ratio, run_json, this_p
 
 GROUPS = {"D8": "dihedral_group(8)", "octa": "octa_group()", "ico": "ico_group()"}
 
-EQGRAPH = """
-import json, time, warnings
-warnings.simplefilter("ignore")
-import e3nn.o3, torch
-from eqgraph.group import dihedral_group, octa_group, ico_group
+# the same operations, timed in either library (both name them alike)
+TIMED = """
 def run():
     out = {{}}
     t = time.perf_counter(); G = {group}; G.irreps(); out["irreps"] = time.perf_counter() - t
@@ -32,18 +29,16 @@ cold = run(); cached = run()
 print(json.dumps({{"cold": cold, "cached": cached}}))
 """
 
+EQGRAPH = """
+import json, time, warnings
+warnings.simplefilter("ignore")
+import e3nn.o3, torch
+from eqgraph.group import dihedral_group, octa_group, ico_group
+""" + TIMED
+
 ESCNN = ESCNN_PRELUDE + """
 from escnn.group import dihedral_group, octa_group, ico_group
-def run():
-    out = {{}}
-    t = time.perf_counter(); G = {group}; G.irreps(); out["irreps"] = time.perf_counter() - t
-    R = G.regular_representation; out["irreps + regular"] = time.perf_counter() - t
-    t = time.perf_counter(); T = R.tensor(R); out["regular x regular"] = time.perf_counter() - t
-    out["size"] = T.size
-    return out
-cold = run(); cached = run()
-print(json.dumps({{"cold": cold, "cached": cached}}))
-"""
+""" + TIMED
 
 OPERATIONS = ["irreps", "irreps + regular", "regular x regular"]
 

@@ -13,7 +13,6 @@ from eqgraph.kernels import (
     GaussianRings,
     KernelSpaceWarning,
     RadialMLP,
-    build_kernel_basis,
     disable_disk_cache,
     enable_disk_cache,
     grid_rings,

@@ -140,8 +140,8 @@ class KernelBasis:
         if self._angular_attributes and basis_filter is not None:
             raise ValueError(f"basis_filter removed every element of the kernel basis from {self.in_repr} to {self.out_repr}")
         reasons = []
-        for o, out_id in enumerate(self.out_repr.irreps):
-            for i, in_id in enumerate(self.in_repr.irreps):
+        for out_id in dict.fromkeys(self.out_repr.irreps):
+            for in_id in dict.fromkeys(self.in_repr.irreps):
                 first = next((J for J in range(STRUCTURAL_SEARCH_DEGREE + self.maximum_frequency + 1)
                               if angular_solutions(self.group, self.action, J, out_id, in_id)), None)
                 if first is not None:

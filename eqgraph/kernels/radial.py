@@ -43,7 +43,7 @@ class GaussianRings(RadialProfile):
         self.register_buffer("_sigma", torch.tensor(sigma, dtype=torch.float64), persistent=False)
 
     def forward(self, distances: torch.Tensor) -> torch.Tensor:
-        rings, sigma = self._rings.to(distances.dtype), self._sigma.to(distances.dtype)
+        rings, sigma = self._rings.to(distances), self._sigma.to(distances)
         return torch.exp(-0.5 * ((distances.unsqueeze(-1) - rings) / sigma) ** 2)
 
     def radii(self):

@@ -13,6 +13,7 @@ from typing import Hashable, NamedTuple
 import numpy as np
 
 from ..group import Group, Representation
+from ..group._ids import as_args
 from ..group.intertwiners import tensor_decomposition
 from .disk_cache import disk_cached
 from .harmonics import harmonic_decomposition
@@ -41,13 +42,13 @@ def angular_solutions(group: Group, action: Representation, J: int, out_id: Hash
 
 def _solve(group: Group, action: Representation, J: int, out_id: Hashable, in_id: Hashable) -> list[AngularSolution]:
     ids, _ = harmonic_decomposition(group, action, J)
-    psi_out, psi_in = group.irrep(*_args(out_id)), group.irrep(*_args(in_id))
+    psi_out, psi_in = group.irrep(*as_args(out_id)), group.irrep(*as_args(in_id))
     product_ids, product_change = tensor_decomposition(group, psi_out.id, psi_in.id)
     product_offsets = np.cumsum([0] + [group._irrep_size(i) for i in product_ids])
     solutions = []
     start = 0
     for copy, phi_id in enumerate(ids):
-        phi = group.irrep(*_args(phi_id))
+        phi = group.irrep(*as_args(phi_id))
         columns = slice(start, start + phi.size)
         start += phi.size
         # the Clebsch-Gordan embeddings of phi into psi_out (x) psi_in: [m, d_out, d_in, d_phi]
@@ -59,6 +60,3 @@ def _solve(group: Group, action: Representation, J: int, out_id: Hashable, in_id
         solutions.append(AngularSolution(J, copy, phi.id, columns, maps))
     return solutions
 
-
-def _args(id: Hashable) -> tuple:
-    return id if isinstance(id, tuple) else (id,)
