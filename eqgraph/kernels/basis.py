@@ -90,6 +90,13 @@ class KernelBasis:
             for i, in_id in enumerate(in_repr.irreps):
                 self._add_block_pair(o, i, out_id, in_id, offsets_out, offsets_in, basis_filter, maps_of_ids)
         self._check_not_empty(basis_filter)
+        # pairs of equal irreps with the same elements have equal values: evaluate each once
+        distinct: dict = {}
+        self._values_of_pair = [
+            distinct.setdefault((k, p.radial_index.tobytes(), p.angular_index.tobytes()), len(distinct))
+            for k, p in zip(self._maps_of_pair, self.block_pairs)
+        ]
+        self._distinct_values = [(k, self.block_pairs[self._values_of_pair.index(v)]) for (k, _, _), v in distinct.items()]
         self._converted: dict = {}
 
     # ------------------------------------------------------------------ construction
@@ -193,8 +200,8 @@ class KernelBasis:
             converted = {
                 "harmonic_changes": [as_tensor(c) for c in self.harmonic_changes],
                 "maps": [as_tensor(m) for m in self._angular_maps],
-                "radial_index": [torch.as_tensor(p.radial_index, device=device) for p in self.block_pairs],
-                "angular_index": [torch.as_tensor(p.angular_index, device=device) for p in self.block_pairs],
+                "radial_index": [torch.as_tensor(p.radial_index, device=device) for _, p in self._distinct_values],
+                "angular_index": [torch.as_tensor(p.angular_index, device=device) for _, p in self._distinct_values],
                 "q_out": as_tensor(self.out_repr.change_of_basis),
                 "q_in_inv": as_tensor(self.in_repr.change_of_basis_inv),
             }
@@ -214,16 +221,16 @@ class KernelBasis:
 
     def sample_blocks(self, points: torch.Tensor) -> list[torch.Tensor]:
         """Per entry of ``block_pairs``: ``[P, B_pair, d_out, d_in]``, the elements of that
-        pair in irrep coordinates (before the representations' changes of basis)."""
+        pair in irrep coordinates (before the representations' changes of basis). Pairs of
+        equal irreps share one tensor; do not modify them in place."""
         points = self._check_points(points)
         tensors = self._tensors(points.dtype, points.device)
         components = self.harmonics(points)
         radial = self.radial_values(points)
-        out = []
         angular = [_angular(maps, components) for maps in tensors["maps"]]
-        for k, r_idx, a_idx in zip(self._maps_of_pair, tensors["radial_index"], tensors["angular_index"]):
-            out.append(radial[:, r_idx, None, None] * angular[k][:, a_idx])
-        return out
+        values = [radial[:, r_idx, None, None] * angular[k][:, a_idx]
+                  for (k, _), r_idx, a_idx in zip(self._distinct_values, tensors["radial_index"], tensors["angular_index"])]
+        return [values[v] for v in self._values_of_pair]
 
     def sample(self, points: torch.Tensor) -> torch.Tensor:
         """``[P, len(basis), c_out, c_in]``: every element at every point."""
