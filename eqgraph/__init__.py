@@ -2,11 +2,12 @@
 
 Subpackages: :mod:`eqgraph.group` (groups and representations), :mod:`eqgraph.gspaces`
 (groups acting on R^2 and R^3), :mod:`eqgraph.fields` (FieldType and GeometricTensor),
-:mod:`eqgraph.nn` (modules) and :mod:`eqgraph.testing` (equivariance checks).
+:mod:`eqgraph.nn` (modules), :mod:`eqgraph.graph` (grids, radius and periodic graphs) and
+:mod:`eqgraph.testing` (equivariance checks).
 """
-from . import fields, group, gspaces, nn, testing
+from . import fields, graph, group, gspaces, nn, testing
 from .fields import FieldType, GeometricTensor
 
 __version__ = "0.1.0"
 
-__all__ = ["group", "gspaces", "fields", "nn", "testing", "FieldType", "GeometricTensor", "__version__"]
+__all__ = ["group", "gspaces", "fields", "nn", "graph", "testing", "FieldType", "GeometricTensor", "__version__"]

@@ -6,11 +6,11 @@ from .basis import BlockPair, KernelBasis, KernelSpaceWarning
 from .build import build_kernel_basis
 from .disk_cache import CacheWarning, disable_disk_cache, disk_cache_directory, enable_disk_cache
 from .harmonics import harmonic_decomposition, harmonics
-from .radial import BesselRadial, GaussianRings, RadialMLP, RadialProfile, polynomial_cutoff
+from .radial import BesselRadial, GaussianRings, RadialMLP, RadialProfile, RadialSlots, polynomial_cutoff
 
 __all__ = [
     "KernelBasis", "BlockPair", "KernelSpaceWarning", "build_kernel_basis",
-    "RadialProfile", "GaussianRings", "BesselRadial", "RadialMLP", "polynomial_cutoff",
+    "RadialProfile", "GaussianRings", "BesselRadial", "RadialMLP", "RadialSlots", "polynomial_cutoff",
     "grid_rings", "default_sigma", "default_frequencies_cutoff", "harmonics", "harmonic_decomposition",
     "enable_disk_cache", "disable_disk_cache", "disk_cache_directory", "CacheWarning",
 ]

@@ -67,6 +67,7 @@ class KernelBasis:
         maximum_frequency: int | None = None,
         frequencies_cutoff: float | Callable[[float], float] | None = None,
         basis_filter: Callable[[dict], bool] | None = None,
+        allow_empty: bool = False,
     ):
         _check_inputs(group, action, in_repr, out_repr)
         self.group, self.action = group, action
@@ -89,7 +90,8 @@ class KernelBasis:
         for o, out_id in enumerate(out_repr.irreps):
             for i, in_id in enumerate(in_repr.irreps):
                 self._add_block_pair(o, i, out_id, in_id, offsets_out, offsets_in, basis_filter, maps_of_ids)
-        self._check_not_empty(basis_filter)
+        if not allow_empty:
+            self.check_not_empty(basis_filter)
         # pairs of equal irreps with the same elements have equal values: evaluate each once
         distinct: dict = {}
         self._values_of_pair = [
@@ -141,7 +143,9 @@ class KernelBasis:
                 np.array(angular_index, dtype=np.int64),
             ))
 
-    def _check_not_empty(self, basis_filter) -> None:
+    def check_not_empty(self, basis_filter=None) -> None:
+        """Raise ValueError if the basis is empty because of its band limit (or filter); warn
+        with :class:`KernelSpaceWarning` if no kernel exists at any frequency."""
         if self._attributes:
             return
         if self._angular_attributes and basis_filter is not None:
@@ -186,6 +190,11 @@ class KernelBasis:
 
     def angular_attributes(self) -> list[dict]:
         return [dict(a) for a in self._angular_attributes]
+
+    def angular_maps(self, pair_index: int) -> np.ndarray:
+        """``[A, d_out, d_in, S]``: the angular maps of ``block_pairs[pair_index]`` (indexed by its
+        ``angular_index``), acting on the harmonic components of ``harmonics()``."""
+        return self._angular_maps[self._maps_of_pair[pair_index]]
 
     def __repr__(self) -> str:
         return (f"KernelBasis({self.group.name} on R^{self.dimensionality}, {self.in_repr} -> {self.out_repr}, "

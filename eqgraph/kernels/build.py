@@ -20,6 +20,7 @@ def build_kernel_basis(
     frequencies_cutoff: float | Callable[[float], float] | None = None,
     basis_filter: Callable[[dict], bool] | None = None,
     radial: RadialProfile | None = None,
+    allow_empty: bool = False,
 ) -> KernelBasis:
     """A :class:`KernelBasis` for ``group`` acting on R^d through ``action`` (d x d).
 
@@ -28,7 +29,8 @@ def build_kernel_basis(
     outer ring) or a ``radial`` profile such as ``BesselRadial(cutoff=...)`` (point clouds;
     band limit ``maximum_frequency``, default 3 in 2D and 2 in 3D).
 
-    Bases built without callables are cached in memory (key: the action, both representations
+    ``allow_empty=True`` returns an empty basis instead of raising (layers use it for pairs of
+    fields that do not couple). Bases built without callables are cached in memory (key: the action, both representations
     by content, the radial profile's parameters and the band limit), so building the same
     layer twice is a dictionary lookup.
     """
@@ -43,8 +45,11 @@ def build_kernel_basis(
     if cacheable:
         cached = group._cache.get(key)
         if cached is not None:
+            if not allow_empty:
+                cached.check_not_empty(basis_filter)
             return cached
-    basis = KernelBasis(group, action, in_repr, out_repr, radial, maximum_frequency, frequencies_cutoff, basis_filter)
+    basis = KernelBasis(group, action, in_repr, out_repr, radial, maximum_frequency, frequencies_cutoff, basis_filter,
+                        allow_empty)
     if cacheable:
         group._cache[key] = basis
     return basis

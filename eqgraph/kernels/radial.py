@@ -98,6 +98,23 @@ def polynomial_cutoff(t: torch.Tensor, p: int) -> torch.Tensor:
     return envelope * (t < 1).to(t.dtype)
 
 
+class RadialSlots(RadialProfile):
+    """``size`` radial functions without a natural radius whose values a layer supplies itself
+    (a learnable radial MLP): fixes the structure of a kernel basis, has no values of its own."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        if size < 1:
+            raise ValueError(f"RadialSlots needs size >= 1, got {size}")
+        self.size = int(size)
+
+    def forward(self, distances: torch.Tensor) -> torch.Tensor:
+        raise TypeError("RadialSlots only describes the structure of a basis; the layer computes the radial values")
+
+    def key(self):
+        return ("slots", self.size)
+
+
 class RadialMLP(torch.nn.Module):
     r"""A learnable radial part: an MLP of the distance producing the coefficient of every
     angular basis element per edge (the molecular-model parametrisation).

@@ -35,13 +35,13 @@ class EquivariantModule(torch.nn.Module, ABC):
         if input.type != self.in_type:
             raise ValueError(f"{type(self).__name__} expects input of type {self.in_type}, got {input.type}")
 
-    def check_equivariance(self, elements=None, atol: float = 1e-6, rtol: float = 1e-5, input=None):
+    def check_equivariance(self, elements=None, atol: float = 1e-6, rtol: float = 1e-5, input=None, args=()):
         """Transform a random (or the given) input by group elements and compare; returns the list
         of ``(element, max error)`` and raises AssertionError past the tolerances. See
         :func:`eqgraph.testing.assert_equivariant`."""
         from ..testing import assert_equivariant
 
-        return assert_equivariant(self, elements=elements, atol=atol, rtol=rtol, input=input)
+        return assert_equivariant(self, elements=elements, atol=atol, rtol=rtol, input=input, args=args)
 
     def export(self) -> torch.nn.Module:
         """A plain PyTorch module computing the same function, for deployment."""

@@ -42,6 +42,7 @@ def assert_equivariant(
     atol: float = 1e-6,
     rtol: float = 1e-5,
     input: GeometricTensor | None = None,
+    args: Sequence = (),
 ) -> list[tuple[GroupElement, float]]:
     r"""Check :math:`f(g \cdot x) = g \cdot f(x)` for every element.
 
@@ -54,6 +55,8 @@ def assert_equivariant(
         atol, rtol: tolerances of the comparison ``|a - b| <= atol + rtol * |b|``.
         input: the input; default: random point features of ``module.in_type`` in the dtype of
             the module's parameters.
+        args: further arguments of the forward that the group leaves alone, such as a graph's
+            ``edge_index`` (``module(input, *args)``).
 
     Returns:
         ``[(element, max absolute error)]``. Raises AssertionError naming the worst element.
@@ -68,11 +71,11 @@ def assert_equivariant(
     module.eval()
     try:
         with torch.no_grad():
-            output = module(input)
+            output = module(input, *args)
             results = []
             worst = None
             for g in elements:
-                transformed_output = module(input.transform(g))
+                transformed_output = module(input.transform(g), *args)
                 expected = output.transform(g)
                 a, b = transformed_output.tensor, expected.tensor
                 error = (a - b).abs().max().item() if a.numel() else 0.0

@@ -1,0 +1,90 @@
+"""Radius graphs of point clouds in plain torch (no torch-cluster or pyg-lib needed)."""
+from __future__ import annotations
+
+import torch
+from torch_geometric.transforms import BaseTransform
+
+PAIRS_PER_CHUNK = 1 << 24
+"""Distances computed at once: bounds the memory of a radius search to ~64 MB (float32)."""
+
+
+def radius_graph(pos: torch.Tensor, r: float, batch: torch.Tensor | None = None, loop: bool = False,
+                 max_num_neighbors: int | None = None) -> torch.Tensor:
+    r"""``edge_index [2, E]`` linking every pair of points at distance :math:`\le r` within the
+    same graph of the batch, as PyG's ``radius_graph``: ``edge_index[0]`` is the neighbour
+    (source j), ``edge_index[1]`` the centre (target i), sorted by target then source.
+
+    Args:
+        pos: ``[N, d]`` positions.
+        r: the radius.
+        batch: ``[N]`` graph of every point (None: one graph).
+        loop: include self-loops.
+        max_num_neighbors: keep only the nearest this many neighbours of each point.
+
+    The search is exact and chunked brute force, O(N^2) time in memory bounded by
+    ``PAIRS_PER_CHUNK``; it does not track gradients (edges are discrete).
+    """
+    _check(pos, r, batch, max_num_neighbors)
+    N = pos.shape[0]
+    chunk = max(1, PAIRS_PER_CHUNK // max(N, 1))
+    sources, targets, distances = [], [], []
+    with torch.no_grad():
+        for start in range(0, N, chunk):
+            block = pos[start:start + chunk]
+            dist = torch.cdist(block, pos, compute_mode="donot_use_mm_for_euclid_dist")
+            mask = dist <= r
+            if batch is not None:
+                mask &= batch[start:start + chunk, None] == batch[None, :]
+            if not loop:
+                rows = torch.arange(block.shape[0], device=pos.device)
+                mask[rows, rows + start] = False
+            t, s = mask.nonzero(as_tuple=True)
+            targets.append(t + start)
+            sources.append(s)
+            distances.append(dist[t, s])
+    if not targets:
+        return torch.zeros(2, 0, dtype=torch.long, device=pos.device)
+    source, target, distance = torch.cat(sources), torch.cat(targets), torch.cat(distances)
+    if max_num_neighbors is not None:
+        keep = _nearest(target, distance, max_num_neighbors)
+        source, target = source[keep], target[keep]
+    return torch.stack([source, target])
+
+
+def _nearest(target: torch.Tensor, distance: torch.Tensor, k: int) -> torch.Tensor:
+    """Positions of the ``k`` shortest edges of every target (edges are sorted by target)."""
+    by_distance = torch.sort(distance, stable=True).indices
+    order = by_distance[torch.sort(target[by_distance], stable=True).indices]
+    counts = torch.bincount(target)
+    first = torch.cumsum(counts, 0) - counts
+    rank = torch.arange(order.numel(), device=target.device) - first[target[order]]
+    return torch.sort(order[rank < k]).values
+
+
+def _check(pos, r, batch, max_num_neighbors) -> None:
+    if not isinstance(pos, torch.Tensor) or pos.dim() != 2 or not pos.is_floating_point():
+        got = tuple(pos.shape) if isinstance(pos, torch.Tensor) else type(pos).__name__
+        raise ValueError(f"radius_graph needs float positions [N, d], got {got}")
+    if not r > 0:
+        raise ValueError(f"radius_graph needs a radius r > 0, got {r!r}")
+    if batch is not None and (not isinstance(batch, torch.Tensor) or batch.shape != (pos.shape[0],)):
+        got = tuple(batch.shape) if isinstance(batch, torch.Tensor) else type(batch).__name__
+        raise ValueError(f"batch must be a tensor [N] = [{pos.shape[0]}], got {got}")
+    if max_num_neighbors is not None and (not isinstance(max_num_neighbors, int) or max_num_neighbors < 1):
+        raise ValueError(f"max_num_neighbors must be a positive integer or None, got {max_num_neighbors!r}")
+
+
+class RadiusGraph(BaseTransform):
+    """A PyG transform setting ``data.edge_index`` to :func:`radius_graph` of ``data.pos``
+    (a drop-in for ``torch_geometric.transforms.RadiusGraph`` without pyg-lib)."""
+
+    def __init__(self, r: float, loop: bool = False, max_num_neighbors: int | None = None):
+        self.r, self.loop, self.max_num_neighbors = r, loop, max_num_neighbors
+
+    def forward(self, data):
+        batch = getattr(data, "batch", None)
+        data.edge_index = radius_graph(data.pos, self.r, batch, self.loop, self.max_num_neighbors)
+        return data
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(r={self.r})"

@@ -1,0 +1,311 @@
+"""The shared machinery of steerable convolutions on graphs and point clouds."""
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+import numpy as np
+import scipy.linalg
+import torch
+from torch_geometric.nn import MessagePassing
+
+from ...fields import FieldType, GeometricTensor
+from ...kernels import BesselRadial, GaussianRings, RadialProfile, RadialSlots, default_sigma
+from ...kernels.harmonics import harmonics as harmonic_values
+from ...kernels.harmonics import safe_norm
+from ..equivariant_module import EquivariantModule
+from ..init import generalized_he_init
+from .bias import trivial_bias_expansion
+from .edge_geometry import EdgeGeometry, edge_offsets
+from .irrep_paths import IrrepPaths
+from .layout import KernelLayout, check_field_types
+
+AGGREGATIONS = ("add", "sum", "mean")
+PROBE_DISTANCES = 64
+"""Distances at which radial profiles are averaged to scale the initial weights."""
+
+
+class PointConv(MessagePassing, EquivariantModule):
+    r"""Base of :class:`R2PointConv` and :class:`R3PointConv`: a PyG ``MessagePassing`` layer
+
+    .. math::
+        y_i = \bigoplus_{j \in \mathcal{N}(i)} K(x_j - x_i)\, f_j + b,
+        \qquad K(g x) = \rho_{out}(g) K(x) \rho_{in}(g)^{-1},
+
+    evaluated in factorised form: features are moved to the irrep basis, every pair of irreps
+    ("path") contracts the edge harmonics with all copies of its input irrep, and the paths
+    into one output irrep are mixed with the learnable coefficients in one GEMM over
+    ``(edges x d_out, m_in x angular)``; no dense ``c_out x c_in`` matrix is built per edge.
+
+    Subclasses set ``dimensionality``.
+    """
+
+    dimensionality: int
+
+    def __init__(
+        self,
+        in_type: FieldType,
+        out_type: FieldType,
+        cutoff: float | None = None,
+        n_radial: int = 8,
+        radial: RadialProfile | None = None,
+        radial_mlp: Sequence[int] | None = None,
+        rings: Sequence[float] | None = None,
+        sigma: float | Sequence[float] | None = None,
+        width: float | None = None,
+        n_rings: int | None = None,
+        maximum_frequency: int | None = None,
+        frequencies_cutoff: float | Callable[[float], float] | None = None,
+        basis_filter: Callable[[dict], bool] | None = None,
+        aggr: str = "add",
+        bias: bool = True,
+        initialize: bool = True,
+    ):
+        if aggr not in AGGREGATIONS:
+            raise ValueError(f"{type(self).__name__}: aggr must be one of {AGGREGATIONS}, got {aggr!r}")
+        super().__init__(aggr="add" if aggr == "sum" else aggr, node_dim=0)
+        name = type(self).__name__
+        check_field_types(in_type, out_type)
+        if in_type.gspace.dimensionality != self.dimensionality:
+            raise ValueError(f"{name} works on R^{self.dimensionality}, but the field types live on {in_type.gspace.name}")
+        self.in_type, self.out_type = in_type, out_type
+        profile, basis_kwargs, support = _radial_setup(
+            name, cutoff, n_radial, radial, radial_mlp, rings, sigma, width, n_rings, frequencies_cutoff)
+        self.radial_profile = profile
+        self.radial_mlp = _mlp(profile.size, radial_mlp)
+        radial_size = profile.size if radial_mlp is None else radial_mlp[-1]
+        basis_kwargs.update(maximum_frequency=maximum_frequency, basis_filter=basis_filter)
+        if radial_mlp is not None:
+            basis_kwargs["radial"] = RadialSlots(radial_size)
+        self.layout = KernelLayout(in_type, out_type, basis_kwargs)
+        self.paths = IrrepPaths(self.layout, radial_size)
+        self._register_geometry_buffers()
+        self._register_path_buffers(radial_size)
+        self.weights = torch.nn.Parameter(torch.zeros(self.layout.size))
+        expansion = trivial_bias_expansion(out_type) if bias else None
+        self.register_buffer("bias_expansion", expansion, persistent=False)
+        self.bias = None if expansion is None else torch.nn.Parameter(torch.zeros(expansion.shape[1]))
+        self.basisexpansion = PointBasisNorms(self.layout, self._radial_rms(support))
+        if initialize:
+            generalized_he_init(self.weights.data, self.basisexpansion)
+
+    # ------------------------------------------------------------------ construction
+    def _register_geometry_buffers(self) -> None:
+        basis = self.layout.blocks[0].basis
+        self.maximum_frequency = basis.maximum_frequency
+        change = scipy.linalg.block_diag(*basis.harmonic_changes)
+        identity = np.allclose(change, np.eye(change.shape[0]), atol=1e-12)
+        dtype = torch.get_default_dtype()
+        self.register_buffer("harmonic_change", None if identity else torch.tensor(change, dtype=dtype), persistent=False)
+        q_in_inv = self.in_type.change_of_basis_inv.toarray()[self.paths.in_order]
+        q_out = self.out_type.change_of_basis.toarray()[:, self.paths.out_order]
+        for label, matrix in (("in_matrix", q_in_inv), ("out_matrix", q_out)):
+            identity = np.allclose(matrix, np.eye(matrix.shape[0]), atol=1e-12)
+            self.register_buffer(label, None if identity else torch.tensor(matrix, dtype=dtype), persistent=False)
+
+    def _register_path_buffers(self, radial_size: int) -> None:
+        self.radial_size = radial_size
+        self._path_shapes = []
+        for n, path in enumerate(self.paths.paths):
+            maps = path.angular_maps
+            self.register_buffer(f"angular_{n}", torch.tensor(maps.reshape(-1, maps.shape[-1]).T.copy(),
+                                                             dtype=torch.get_default_dtype()), persistent=False)
+            index = np.where(path.weight_index < 0, self.layout.size, path.weight_index)  # -1: the zero slot
+            self.register_buffer(f"weight_index_{n}", torch.as_tensor(index.reshape(-1)), persistent=False)
+            self._path_shapes.append(tuple(int(s) for s in path.weight_index.shape) + (int(maps.shape[1]), int(maps.shape[2])))
+
+    def _radial_rms(self, support: float) -> np.ndarray:
+        """Root-mean-square of every radial function over a ball of radius ``support``."""
+        d = self.dimensionality
+        t = (np.arange(PROBE_DISTANCES) + 0.5) / PROBE_DISTANCES
+        distances = torch.tensor(support * t, dtype=torch.float64)
+        density = torch.tensor(t ** (d - 1) / (t ** (d - 1)).sum(), dtype=torch.float64)
+        with torch.no_grad():
+            values = self._radial_values(distances.to(torch.get_default_dtype())).double()
+        return torch.sqrt((values ** 2 * density[:, None]).sum(0)).numpy()
+
+    # ------------------------------------------------------------------ geometry
+    def _radial_values(self, distances: torch.Tensor) -> torch.Tensor:
+        values = self.radial_profile(distances)
+        return values if self.radial_mlp is None else self.radial_mlp(values)
+
+    def edge_geometry(self, x, edge_index: torch.Tensor, edge_delta: torch.Tensor | None = None) -> EdgeGeometry:
+        """The edge offsets, harmonics and fixed radial profile of a graph, to share between
+        layers with the same band limit and radial profile."""
+        x_src, x_dst = self._check_nodes(x)
+        self._check_edges(edge_index, x_src.shape[0], x_dst.shape[0], edge_delta)
+        if edge_delta is None:
+            edge_delta = edge_offsets(x_src.coords, x_dst.coords, edge_index)
+        values = torch.cat(harmonic_values(edge_delta, self.maximum_frequency), dim=-1)
+        if self.harmonic_change is not None:
+            values = values @ self.harmonic_change
+        return EdgeGeometry(edge_delta, values, self.radial_profile(safe_norm(edge_delta)))
+
+    # ------------------------------------------------------------------ forward
+    def forward(self, x, edge_index: torch.Tensor, edge_delta: torch.Tensor | None = None,
+                geometry: EdgeGeometry | None = None) -> GeometricTensor:
+        """Args:
+            x: a GeometricTensor of ``in_type`` on nodes (with coords), or a pair
+                ``(x_src, x_dst)`` for bipartite graphs (``x_dst``: the target points, any type).
+            edge_index: ``[2, E]``, messages flow from ``edge_index[0]`` to ``edge_index[1]``.
+            edge_delta: ``[E, d]`` offsets replacing ``pos[j] - pos[i]`` (periodic cells).
+            geometry: a precomputed :class:`EdgeGeometry` of this graph.
+        """
+        x_src, x_dst = self._check_nodes(x)
+        if geometry is None:
+            geometry = self.edge_geometry(x, edge_index, edge_delta)
+        else:
+            self._check_geometry(geometry, edge_index)
+        features = x_src.tensor if self.in_matrix is None else x_src.tensor @ self.in_matrix.T
+        radial = geometry.radial if self.radial_mlp is None else self.radial_mlp(geometry.radial)
+        out = self.propagate(edge_index, x=(features, None), harmonics=geometry.harmonics, radial=radial,
+                             size=(x_src.shape[0], x_dst.shape[0]))
+        if self.out_matrix is not None:
+            out = out @ self.out_matrix.T
+        if self.bias is not None:
+            out = out + self.bias_expansion @ self.bias
+        return GeometricTensor(out, self.out_type, x_dst.coords)
+
+    def message(self, x_j: torch.Tensor, harmonics: torch.Tensor, radial: torch.Tensor) -> torch.Tensor:
+        E = x_j.shape[0]
+        padded = torch.cat([self.weights, self.weights.new_zeros(1)])
+        inputs = x_j.split([c.multiplicity * c.dimension for c in self.paths.in_copies], dim=1)
+        pieces = []
+        for o, copies in enumerate(self.paths.out_copies):
+            m_out, d_out = copies.multiplicity, copies.dimension
+            contracted, mixing = [], []
+            for n, path in enumerate(self.paths.paths):
+                if path.out_index != o:
+                    continue
+                _, m_in, A, R, _, d_in = self._path_shapes[n]
+                f = inputs[path.in_index].view(E, m_in, d_in)
+                angular = (harmonics @ getattr(self, f"angular_{n}")).view(E, A, d_out, d_in).transpose(1, 2)
+                z = angular[:, :, None, :, 0] * f[:, None, :, 0, None]
+                for i in range(1, d_in):
+                    z = z + angular[:, :, None, :, i] * f[:, None, :, i, None]
+                contracted.append(z.reshape(E, d_out, m_in * A))
+                w = padded[getattr(self, f"weight_index_{n}")].view(m_out, m_in, A, R)
+                mixing.append(w.permute(1, 2, 3, 0).reshape(m_in * A, R * m_out))
+            if not contracted:
+                pieces.append(x_j.new_zeros(E, m_out * d_out))
+                continue
+            z = torch.cat(contracted, dim=2).reshape(E * d_out, -1)
+            mixed = (z @ torch.cat(mixing, dim=0)).view(E, d_out, self.radial_size, m_out)
+            message = (mixed * radial[:, None, :, None]).sum(2)
+            pieces.append(message.transpose(1, 2).reshape(E, m_out * d_out))
+        return torch.cat(pieces, dim=1)
+
+    # ------------------------------------------------------------------ checks
+    def _check_nodes(self, x) -> tuple[GeometricTensor, GeometricTensor]:
+        name = type(self).__name__
+        x_src, x_dst = x if isinstance(x, tuple) else (x, x)
+        self.check_type(x_src)
+        if not isinstance(x_dst, GeometricTensor) or x_dst.type.gspace != self.in_type.gspace:
+            raise TypeError(f"{name}: the targets of a bipartite graph must be a GeometricTensor on {self.in_type.gspace}")
+        for label, t in (("input", x_src), ("targets", x_dst)):
+            if t.is_grid:
+                raise ValueError(f"{name} takes node features [N, C] with coords, got a grid tensor of shape "
+                                 f"{tuple(t.shape)} as {label}; use R{self.dimensionality}Conv on grids, or "
+                                 "eqgraph.graph.grid_to_graph")
+            if t.coords is None:
+                raise ValueError(f"{name}: the {label} have no coords; build GeometricTensor(features, type, coords)")
+        return x_src, x_dst
+
+    def _check_edges(self, edge_index, n_src: int, n_dst: int, edge_delta) -> None:
+        name = type(self).__name__
+        if not isinstance(edge_index, torch.Tensor) or edge_index.dim() != 2 or edge_index.shape[0] != 2 \
+                or edge_index.dtype != torch.long:
+            shape = tuple(edge_index.shape) if isinstance(edge_index, torch.Tensor) else type(edge_index).__name__
+            raise ValueError(f"{name}: edge_index must be a long tensor [2, E], got {shape}")
+        if edge_delta is not None and (edge_delta.dim() != 2 or edge_delta.shape != (edge_index.shape[1], self.dimensionality)):
+            raise ValueError(f"{name}: edge_delta must be [E, {self.dimensionality}] = "
+                             f"[{edge_index.shape[1]}, {self.dimensionality}], got {tuple(edge_delta.shape)}")
+        if torch.compiler.is_compiling() or edge_index.shape[1] == 0:
+            return
+        low, high = int(edge_index.min()), edge_index.max(dim=1).values.tolist()
+        if low < 0 or high[0] >= n_src or high[1] >= n_dst:
+            raise ValueError(f"{name}: edge_index is out of range: sources must be in [0, {n_src}) and targets in "
+                             f"[0, {n_dst}), got sources up to {high[0]}, targets up to {high[1]}, minimum {low}")
+
+    def _check_geometry(self, geometry: EdgeGeometry, edge_index: torch.Tensor) -> None:
+        expected = (edge_index.shape[1], self.harmonic_count, self.radial_profile.size)
+        got = (geometry.harmonics.shape[0], geometry.harmonics.shape[1], geometry.radial.shape[1])
+        if not isinstance(geometry, EdgeGeometry) or got != expected:
+            raise ValueError(f"{type(self).__name__}: the EdgeGeometry does not fit this layer: expected (edges, "
+                             f"harmonics, radial functions) = {expected}, got {got}")
+
+    @property
+    def harmonic_count(self) -> int:
+        return sum(1 if (self.dimensionality == 2 and J == 0) else (2 if self.dimensionality == 2 else 2 * J + 1)
+                   for J in range(self.maximum_frequency + 1))
+
+    def evaluate_output_shape(self, input_shape: tuple) -> tuple:
+        if len(input_shape) != 2 or input_shape[1] != self.in_type.size:
+            raise ValueError(f"expected an input shape (N, {self.in_type.size}), got {tuple(input_shape)}")
+        return (input_shape[0], self.out_type.size)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}({self.in_type} -> {self.out_type}, radial={self.radial_profile}, "
+                f"J <= {self.maximum_frequency}, aggr={self.aggr}, weights={self.weights.numel()})")
+
+
+class PointBasisNorms:
+    """A point convolution's layout and the typical size of each basis element (radial RMS over
+    the support times the angular maps' norm per output channel), for initialisation."""
+
+    def __init__(self, layout: KernelLayout, radial_rms: np.ndarray):
+        self.layout = layout
+        self.radial_rms = radial_rms
+
+    def element_norms(self) -> list[torch.Tensor]:
+        norms = []
+        for block in self.layout.blocks:
+            d_out = self.layout.out_groups[block.out_group].representation.size
+            values = np.zeros(len(block.basis))
+            for k, pair in enumerate(block.basis.block_pairs):
+                angular = np.sqrt((block.basis.angular_maps(k) ** 2).sum(axis=(1, 2, 3)))
+                values[pair.elements] = self.radial_rms[pair.radial_index] * angular[pair.angular_index]
+            norms.append(torch.tensor(values / math.sqrt(d_out)))
+        return norms
+
+
+def _radial_setup(name, cutoff, n_radial, radial, radial_mlp, rings, sigma, width, n_rings, frequencies_cutoff):
+    """``(fixed profile, basis kwargs, support radius)`` from a point conv's radial arguments."""
+    if width is not None or n_rings is not None:
+        if rings is not None or width is None or n_rings is None:
+            raise ValueError(f"{name}: give width and n_rings together (escnn's rings), or rings, not both")
+        rings = list(np.linspace(0, width, n_rings)) if n_rings > 1 else [0.0]
+    if rings is not None:
+        if radial is not None or radial_mlp is not None or cutoff is not None:
+            raise ValueError(f"{name}: Gaussian rings (rings=, width=) exclude cutoff=, radial= and radial_mlp=")
+        rings = [float(r) for r in rings]
+        sigma = default_sigma(rings) if sigma is None else sigma
+        profile = GaussianRings(rings, sigma)
+        support = max(rings) + 2 * max(profile.sigma)
+        return profile, dict(rings=rings, sigma=profile.sigma, frequencies_cutoff=frequencies_cutoff), support
+    if sigma is not None or frequencies_cutoff is not None:
+        raise ValueError(f"{name}: sigma and frequencies_cutoff belong to Gaussian rings (rings= or width=)")
+    if radial is None:
+        if cutoff is None or not cutoff > 0:
+            raise ValueError(f"{name}: give cutoff=r (Bessel radial functions with a smooth cutoff), "
+                             "radial=RadialProfile, or rings=[...] (grid-compatible Gaussian rings)")
+        radial = BesselRadial(n_radial, cutoff)
+    elif not isinstance(radial, RadialProfile):
+        raise TypeError(f"{name}: radial must be a RadialProfile, got {type(radial).__name__}")
+    if radial_mlp is not None and any(r is not None for r in radial.radii()):
+        raise ValueError(f"{name}: radial_mlp needs a profile without rings (e.g. BesselRadial)")
+    support = cutoff if cutoff is not None else getattr(radial, "cutoff", 1.0)
+    return radial, dict(radial=radial), float(support)
+
+
+def _mlp(width: int, hidden: Sequence[int] | None) -> torch.nn.Module | None:
+    if hidden is None:
+        return None
+    hidden = list(hidden)
+    if not hidden or any(not isinstance(h, int) or h < 1 for h in hidden):
+        raise ValueError(f"radial_mlp must be a non-empty list of positive widths, got {hidden}")
+    layers: list[torch.nn.Module] = []
+    for h in hidden:
+        layers += [torch.nn.Linear(width, h), torch.nn.SiLU()]
+        width = h
+    return torch.nn.Sequential(*layers)
