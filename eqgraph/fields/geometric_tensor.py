@@ -49,7 +49,7 @@ class GeometricTensor:
             )
         d = type.gspace.dimensionality
         spatial = tensor.dim() - 2
-        if spatial not in (0, d):
+        if spatial != 0 and spatial != d:
             raise ValueError(
                 f"a tensor on {type.gspace.name} is [N, C] or [B, C] + {d} spatial axes, got shape {tuple(tensor.shape)}"
             )

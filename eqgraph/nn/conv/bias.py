@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from ...fields import FieldType
 
 
-def trivial_bias_expansion(field_type: FieldType) -> torch.Tensor | None:
+def trivial_bias_expansion(field_type: FieldType) -> np.ndarray | None:
     """``[size, n]``: the channel pattern of every copy of the trivial irrep in ``field_type``
     (a column of the field's change of basis), so that ``expansion @ bias`` is an invariant
     vector. None when the type contains no trivial irrep."""
@@ -22,4 +21,4 @@ def trivial_bias_expansion(field_type: FieldType) -> torch.Tensor | None:
                 columns.append(column)
     if not columns:
         return None
-    return torch.tensor(np.stack(columns, axis=1), dtype=torch.get_default_dtype())
+    return np.stack(columns, axis=1)

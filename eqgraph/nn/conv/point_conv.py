@@ -13,6 +13,7 @@ from ...fields import FieldType, GeometricTensor
 from ...kernels import BesselRadial, GaussianRings, RadialProfile, RadialSlots, default_sigma
 from ...kernels.harmonics import harmonics as harmonic_values
 from ...kernels.harmonics import safe_norm
+from ..constant_buffers import ConstantBuffers
 from ..equivariant_module import EquivariantModule
 from ..init import generalized_he_init
 from .bias import trivial_bias_expansion
@@ -25,7 +26,7 @@ PROBE_DISTANCES = 64
 """Distances at which radial profiles are averaged to scale the initial weights."""
 
 
-class PointConv(MessagePassing, EquivariantModule):
+class PointConv(ConstantBuffers, MessagePassing, EquivariantModule):
     r"""Base of :class:`R2PointConv` and :class:`R3PointConv`: a PyG ``MessagePassing`` layer
 
     .. math::
@@ -83,7 +84,7 @@ class PointConv(MessagePassing, EquivariantModule):
         self._register_path_buffers(radial_size)
         self.weights = torch.nn.Parameter(torch.zeros(self.layout.size))
         expansion = trivial_bias_expansion(out_type) if bias else None
-        self.register_buffer("bias_expansion", expansion, persistent=False)
+        self.register_constant("bias_expansion", expansion)
         self.bias = None if expansion is None else torch.nn.Parameter(torch.zeros(expansion.shape[1]))
         self.basisexpansion = PointBasisNorms(self.layout, self._radial_rms(support))
         if initialize:
@@ -95,21 +96,19 @@ class PointConv(MessagePassing, EquivariantModule):
         self.maximum_frequency = basis.maximum_frequency
         change = scipy.linalg.block_diag(*basis.harmonic_changes)
         identity = np.allclose(change, np.eye(change.shape[0]), atol=1e-12)
-        dtype = torch.get_default_dtype()
-        self.register_buffer("harmonic_change", None if identity else torch.tensor(change, dtype=dtype), persistent=False)
+        self.register_constant("harmonic_change", None if identity else change)
         q_in_inv = self.in_type.change_of_basis_inv.toarray()[self.paths.in_order]
         q_out = self.out_type.change_of_basis.toarray()[:, self.paths.out_order]
         for label, matrix in (("in_matrix", q_in_inv), ("out_matrix", q_out)):
             identity = np.allclose(matrix, np.eye(matrix.shape[0]), atol=1e-12)
-            self.register_buffer(label, None if identity else torch.tensor(matrix, dtype=dtype), persistent=False)
+            self.register_constant(label, None if identity else matrix)
 
     def _register_path_buffers(self, radial_size: int) -> None:
         self.radial_size = radial_size
         self._path_shapes = []
         for n, path in enumerate(self.paths.paths):
             maps = path.angular_maps
-            self.register_buffer(f"angular_{n}", torch.tensor(maps.reshape(-1, maps.shape[-1]).T.copy(),
-                                                             dtype=torch.get_default_dtype()), persistent=False)
+            self.register_constant(f"angular_{n}", maps.reshape(-1, maps.shape[-1]).T)
             index = np.where(path.weight_index < 0, self.layout.size, path.weight_index)  # -1: the zero slot
             self.register_buffer(f"weight_index_{n}", torch.as_tensor(index.reshape(-1)), persistent=False)
             self._path_shapes.append(tuple(int(s) for s in path.weight_index.shape) + (int(maps.shape[1]), int(maps.shape[2])))
@@ -189,7 +188,8 @@ class PointConv(MessagePassing, EquivariantModule):
             if not contracted:
                 pieces.append(x_j.new_zeros(E, m_out * d_out))
                 continue
-            z = torch.cat(contracted, dim=2).reshape(E * d_out, -1)
+            z = torch.cat(contracted, dim=2)
+            z = z.reshape(E * d_out, z.shape[2])
             mixed = (z @ torch.cat(mixing, dim=0)).view(E, d_out, self.radial_size, m_out)
             message = (mixed * radial[:, None, :, None]).sum(2)
             pieces.append(message.transpose(1, 2).reshape(E, m_out * d_out))

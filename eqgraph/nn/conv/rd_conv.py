@@ -8,6 +8,7 @@ import torch.nn.functional as F
 
 from ...fields import FieldType, GeometricTensor
 from ...kernels.bandlimit import grid_rings
+from ..constant_buffers import ConstantBuffers
 from ..equivariant_module import EquivariantModule
 from ..init import generalized_he_init
 from .bias import trivial_bias_expansion
@@ -17,7 +18,7 @@ from .stencil_expansion import StencilExpansion
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-class RdConv(EquivariantModule):
+class RdConv(ConstantBuffers, EquivariantModule):
     r"""Base of :class:`R2Conv`, :class:`R3Conv` and their transposed forms: a steerable filter
     expanded from the learnable coefficients ``weights`` and applied with ``torch.nn.functional``.
 
@@ -75,7 +76,7 @@ class RdConv(EquivariantModule):
         self.basisexpansion = StencilExpansion(self.layout, self.kernel_size, self.dilation, recompute)
         self.weights = torch.nn.Parameter(torch.zeros(self.groups * self.layout.size))
         expansion = trivial_bias_expansion(out_type) if bias else None
-        self.register_buffer("bias_expansion", expansion, persistent=False)
+        self.register_constant("bias_expansion", expansion)
         self.bias = None if expansion is None else torch.nn.Parameter(torch.zeros(expansion.shape[1]))
         self._cached_parameters: tuple | None = None
         if initialize:
@@ -124,9 +125,9 @@ class RdConv(EquivariantModule):
                              f"got node features of shape {tuple(input.shape)}; use "
                              f"R{self.dimensionality}PointConv for graphs and point clouds")
         filter, bias = self._parameters_for_forward()
-        return GeometricTensor(self._apply(input.tensor, filter, bias), self.out_type)
+        return GeometricTensor(self._convolve(input.tensor, filter, bias), self.out_type)
 
-    def _apply(self, x: torch.Tensor, filter: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+    def _convolve(self, x: torch.Tensor, filter: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
         d = self.dimensionality
         if self.transposed:
             conv_t = F.conv_transpose2d if d == 2 else F.conv_transpose3d

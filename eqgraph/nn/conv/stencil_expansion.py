@@ -5,6 +5,7 @@ import numpy as np
 import torch
 
 from ...fields.grid_transform import grid_positions
+from ..constant_buffers import ConstantBuffers
 from .layout import KernelLayout
 
 
@@ -13,7 +14,7 @@ def stencil_points(kernel_size: int, dilation: int, d: int) -> np.ndarray:
     return dilation * grid_positions((kernel_size,) * d)
 
 
-class StencilExpansion(torch.nn.Module):
+class StencilExpansion(ConstantBuffers, torch.nn.Module):
     r"""Expands a :class:`KernelLayout`'s ``weights`` into the dense filter
     :math:`W[c_{out}, c_{in}, \delta] = K(\delta)` on the stencil offsets :math:`\delta`.
 
@@ -34,12 +35,11 @@ class StencilExpansion(torch.nn.Module):
         d = layout.in_type.gspace.dimensionality
         self.spatial = (kernel_size,) * d
         self.recompute = recompute
-        self.register_buffer("points", torch.tensor(stencil_points(kernel_size, dilation, d), dtype=torch.get_default_dtype()),
-                             persistent=False)
+        self.register_constant("points", stencil_points(kernel_size, dilation, d))
         self._blocks = {(b.out_group, b.in_group): n for n, b in enumerate(layout.blocks)}
         if not recompute:
             for n in range(len(layout.blocks)):
-                self.register_buffer(f"basis_{n}", self._sample(n, self.points), persistent=False)
+                self.register_constant(f"basis_{n}", self._sample(n, self._constants["points"]))
         for name, order in (("out_inverse", layout.out_order), ("in_inverse", layout.in_order)):
             inverse = None if order is None else torch.as_tensor(np.argsort(order))
             self.register_buffer(name, inverse, persistent=False)
@@ -47,7 +47,7 @@ class StencilExpansion(torch.nn.Module):
     def _sample(self, n: int, points: torch.Tensor) -> torch.Tensor:
         """``[B, d_out * d_in * P]``: block ``n``'s basis on the stencil."""
         basis = self.layout.blocks[n].basis
-        values = basis.sample(points.to(torch.float64)).to(points.dtype)  # [P, B, d_out, d_in]
+        values = basis.sample(points.to(torch.float64)).to(points.dtype)  # [P, B, d_out, d_in], solved in float64
         return values.permute(1, 2, 3, 0).reshape(len(basis), -1)
 
     def element_norms(self) -> list[torch.Tensor]:
