@@ -49,14 +49,15 @@ class IrrepPaths:
         \phi_r(|x|)\, \big(T_a \cdot Y(x)\big)\, f^{\psi_i}_{c_i}
 
     ``in_copies``/``out_copies`` list every irrep's copies (in order of first appearance);
-    ``in_order``/``out_order`` are the irrep-basis coordinates listed copy group by copy group.
+    ``in_order``/``out_order`` are the irrep-basis coordinates listed irrep by irrep, each as a
+    ``[d, m]`` block (component-major), the layout the contractions work in.
     """
 
     def __init__(self, layout: KernelLayout, radial_size: int):
         self.in_copies = irrep_copies(layout.in_type)
         self.out_copies = irrep_copies(layout.out_type)
-        self.in_order = np.concatenate([c.channels.reshape(-1) for c in self.in_copies])
-        self.out_order = np.concatenate([c.channels.reshape(-1) for c in self.out_copies])
+        self.in_order = np.concatenate([c.channels.T.reshape(-1) for c in self.in_copies])
+        self.out_order = np.concatenate([c.channels.T.reshape(-1) for c in self.out_copies])
         in_position = _copy_positions(layout.in_type, self.in_copies)
         out_position = _copy_positions(layout.out_type, self.out_copies)
         paths: dict[tuple[int, int], Path] = {}

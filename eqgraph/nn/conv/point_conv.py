@@ -108,7 +108,8 @@ class PointConv(ConstantBuffers, MessagePassing, EquivariantModule):
         self._path_shapes = []
         for n, path in enumerate(self.paths.paths):
             maps = path.angular_maps
-            self.register_constant(f"angular_{n}", maps.reshape(-1, maps.shape[-1]).T)
+            # [S, (d_out, A, d_in)]: harmonics @ this gives each edge's angular maps output-component-major
+            self.register_constant(f"angular_{n}", maps.transpose(1, 0, 2, 3).reshape(-1, maps.shape[-1]).T)
             index = np.where(path.weight_index < 0, self.layout.size, path.weight_index)  # -1: the zero slot
             self.register_buffer(f"weight_index_{n}", torch.as_tensor(index.reshape(-1)), persistent=False)
             self._path_shapes.append(tuple(int(s) for s in path.weight_index.shape) + (int(maps.shape[1]), int(maps.shape[2])))
@@ -177,22 +178,18 @@ class PointConv(ConstantBuffers, MessagePassing, EquivariantModule):
                 if path.out_index != o:
                     continue
                 _, m_in, A, R, _, d_in = self._path_shapes[n]
-                f = inputs[path.in_index].view(E, m_in, d_in)
-                angular = (harmonics @ getattr(self, f"angular_{n}")).view(E, A, d_out, d_in).transpose(1, 2)
-                z = angular[:, :, None, :, 0] * f[:, None, :, 0, None]
-                for i in range(1, d_in):
-                    z = z + angular[:, :, None, :, i] * f[:, None, :, i, None]
-                contracted.append(z.reshape(E, d_out, m_in * A))
+                f = inputs[path.in_index].view(E, d_in, m_in)
+                angular = (harmonics @ getattr(self, f"angular_{n}")).view(E, d_out * A, d_in)
+                contracted.append(torch.bmm(angular, f).view(E, d_out, A * m_in))
                 w = padded[getattr(self, f"weight_index_{n}")].view(m_out, m_in, A, R)
-                mixing.append(w.permute(1, 2, 3, 0).reshape(m_in * A, R * m_out))
+                mixing.append(w.permute(2, 1, 3, 0).reshape(A * m_in, R * m_out))
             if not contracted:
                 pieces.append(x_j.new_zeros(E, m_out * d_out))
                 continue
             z = torch.cat(contracted, dim=2)
             z = z.reshape(E * d_out, z.shape[2])
             mixed = (z @ torch.cat(mixing, dim=0)).view(E, d_out, self.radial_size, m_out)
-            message = (mixed * radial[:, None, :, None]).sum(2)
-            pieces.append(message.transpose(1, 2).reshape(E, m_out * d_out))
+            pieces.append(torch.matmul(radial[:, None, None, :], mixed).view(E, d_out * m_out))
         return torch.cat(pieces, dim=1)
 
     # ------------------------------------------------------------------ checks
