@@ -82,9 +82,6 @@ class IrrepPaths:
                 path.weight_index[c_out[:, None, None], c_in[None, :, None], pair.angular_index, pair.radial_index] = positions
         self.paths = sorted(paths.values(), key=lambda p: (p.out_index, p.in_index))
 
-    def paths_into(self, out_index: int) -> list[Path]:
-        return [p for p in self.paths if p.out_index == out_index]
-
 
 def irrep_copies(field_type: FieldType) -> list[IrrepCopies]:
     """Every irrep of ``field_type`` with the irrep-basis channels of each of its copies."""

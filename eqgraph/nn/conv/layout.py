@@ -84,16 +84,6 @@ class KernelLayout:
         self.in_order = grouped_channels(in_type, self.in_groups)
         self.out_order = grouped_channels(out_type, self.out_groups)
 
-    def element_attributes(self) -> list[dict]:
-        """Per weight: the basis element's attributes plus ``out_field`` and ``in_field``."""
-        out = []
-        for block in self.blocks:
-            attributes = block.basis.attributes()
-            for f_out in self.out_groups[block.out_group].fields:
-                for f_in in self.in_groups[block.in_group].fields:
-                    out.extend(dict(a, out_field=f_out, in_field=f_in) for a in attributes)
-        return out
-
 
 def check_field_types(in_type, out_type) -> None:
     for label, t in (("in_type", in_type), ("out_type", out_type)):

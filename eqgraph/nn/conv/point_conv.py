@@ -134,6 +134,9 @@ class PointConv(ConstantBuffers, MessagePassing, EquivariantModule):
         layers with the same band limit and radial profile."""
         x_src, x_dst = self._check_nodes(x)
         self._check_edges(edge_index, x_src.shape[0], x_dst.shape[0], edge_delta)
+        return self._edge_geometry(x_src, x_dst, edge_index, edge_delta)
+
+    def _edge_geometry(self, x_src, x_dst, edge_index, edge_delta) -> EdgeGeometry:
         if edge_delta is None:
             edge_delta = edge_offsets(x_src.coords, x_dst.coords, edge_index)
         values = torch.cat(harmonic_values(edge_delta, self.maximum_frequency), dim=-1)
@@ -152,8 +155,9 @@ class PointConv(ConstantBuffers, MessagePassing, EquivariantModule):
             geometry: a precomputed :class:`EdgeGeometry` of this graph.
         """
         x_src, x_dst = self._check_nodes(x)
+        self._check_edges(edge_index, x_src.shape[0], x_dst.shape[0], edge_delta)
         if geometry is None:
-            geometry = self.edge_geometry(x, edge_index, edge_delta)
+            geometry = self._edge_geometry(x_src, x_dst, edge_index, edge_delta)
         else:
             self._check_geometry(geometry, edge_index)
         features = x_src.tensor if self.in_matrix is None else x_src.tensor @ self.in_matrix.T

@@ -113,7 +113,7 @@ class RdConv(ConstantBuffers, EquivariantModule):
         return super().train(mode)
 
     def __getstate__(self):
-        state = super().__getstate__()
+        state = dict(super().__getstate__())
         state["_cached_parameters"] = None
         return state
 

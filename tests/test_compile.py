@@ -1,0 +1,37 @@
+"""The core convolutions under torch.compile with the default (inductor) backend: slow, C++ codegen."""
+import pytest
+import torch
+
+from eqgraph import gspaces
+from eqgraph.fields import FieldType, GeometricTensor
+from eqgraph.graph import radius_graph
+from eqgraph.nn import R2Conv, R3PointConv
+
+pytestmark = pytest.mark.slow
+
+
+def test_r2conv_compiles_fullgraph_with_inductor():
+    gs = gspaces.rot2dOnR2(8)
+    in_type, out_type = gs.type(gs.regular_repr, gs.irrep(1)), gs.type(gs.regular_repr, gs.trivial_repr)
+    conv = R2Conv(in_type, out_type, 3, padding=1)
+    compiled = torch.compile(lambda t: conv(GeometricTensor(t, in_type)).tensor, fullgraph=True, dynamic=True)
+    for shape in ((2, in_type.size, 8, 8), (3, in_type.size, 11, 7)):
+        x = torch.randn(shape)
+        assert torch.allclose(compiled(x), conv(in_type(x)).tensor, atol=1e-5)
+
+
+def test_r3pointconv_compiles_fullgraph_with_inductor_including_forces():
+    gs = gspaces.flipRot3dOnR3()
+    ft = FieldType.from_e3nn("4x0e+2x1o+1x2e", gs)
+    conv = R3PointConv(ft, FieldType.from_e3nn("2x0e", gs), cutoff=2.0)
+
+    def energy(features, positions, edges):
+        return conv(GeometricTensor(features, ft, positions), edges).tensor.sum()
+
+    compiled = torch.compile(energy, fullgraph=True, dynamic=True)
+    for n in (20, 31):
+        features, positions = torch.randn(n, ft.size), torch.randn(n, 3, requires_grad=True)
+        edges = radius_graph(positions.detach(), 2.0)
+        forces = torch.autograd.grad(compiled(features, positions, edges), positions)[0]
+        expected = torch.autograd.grad(energy(features, positions, edges), positions)[0]
+        assert torch.allclose(forces, expected, atol=1e-4)
