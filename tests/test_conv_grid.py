@@ -106,6 +106,13 @@ def test_export_gives_a_plain_conv_with_equal_outputs(cls, types, kwargs):
     assert conv.evaluate_output_shape(tuple(x.shape)) == tuple(conv(x).shape)
 
 
+def test_transposed_convs_take_escnns_positional_order():
+    gs, in_type, out_type = c8_types()
+    conv = R2ConvTransposed(in_type, out_type, 3, 1, 1, 2)  # kernel, padding, output_padding, stride
+    assert (conv.padding, conv.output_padding, conv.stride) == ((1, 1), (1, 1), (2, 2))
+    assert conv(random_input(in_type, spatial_shape=(5, 5))).shape[2:] == (10, 10)
+
+
 def test_groups_split_the_types_and_stay_equivariant(float64):
     gs = gspaces.rot2dOnR2(4)
     in_type = gs.type(gs.regular_repr, gs.irrep(1), gs.regular_repr, gs.irrep(1))
@@ -249,7 +256,7 @@ def test_bad_inputs_are_refused_with_clear_messages():
         R2Conv(in_type, out_type, 0)
     with pytest.raises(ValueError, match="padding_mode"):
         R2Conv(in_type, out_type, 3, padding_mode="mirror")
-    with pytest.raises(ValueError, match="padding_mode"):
+    with pytest.raises(TypeError, match="padding_mode"):  # as in escnn, transposed convs pad with zeros only
         R2ConvTransposed(in_type, out_type, 3, padding_mode="reflect")
     with pytest.raises(ValueError, match="same gspace"):
         R2Conv(in_type, gspaces.rot2dOnR2(4).type(gspaces.rot2dOnR2(4).regular_repr), 3)

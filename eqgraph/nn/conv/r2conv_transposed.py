@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from .rd_conv import RdConv
+from .rd_conv import RdConvTransposed
 
 
-class R2ConvTransposed(RdConv):
+class R2ConvTransposed(RdConvTransposed):
     r"""Transposed steerable convolution on images (upsampling with ``stride > 1``):
 
     .. math::
@@ -15,10 +15,10 @@ class R2ConvTransposed(RdConv):
     :class:`R2Conv`. ``export()`` gives a plain ``torch.nn.ConvTranspose2d``.
 
     Args:
-        in_type, out_type, kernel_size, padding, stride, dilation, groups, bias, sigma, rings,
-            frequencies_cutoff, maximum_frequency, basis_filter, recompute, initialize:
-            as :class:`R2Conv` (``padding_mode`` must be ``"zeros"``).
-        output_padding: as ``torch.nn.ConvTranspose2d``.
+        in_type, out_type, kernel_size, padding: as :class:`R2Conv`.
+        output_padding: as ``torch.nn.ConvTranspose2d`` (fifth, as in escnn).
+        stride, dilation, groups, bias, sigma, frequencies_cutoff, rings, maximum_frequency,
+            recompute, basis_filter, initialize: as :class:`R2Conv` (zero padding only).
 
     Shapes:
         - **input:** :math:`(B, c_{in}, H, W)`
@@ -26,4 +26,3 @@ class R2ConvTransposed(RdConv):
     """
 
     dimensionality = 2
-    transposed = True

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from .rd_conv import RdConv
+from .rd_conv import RdConvTransposed
 
 
-class R3ConvTransposed(RdConv):
+class R3ConvTransposed(RdConvTransposed):
     r"""Transposed steerable convolution on volumes:
 
     .. math::
@@ -22,4 +22,3 @@ class R3ConvTransposed(RdConv):
     """
 
     dimensionality = 3
-    transposed = True

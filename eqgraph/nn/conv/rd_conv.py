@@ -61,9 +61,8 @@ class RdConv(ConstantBuffers, EquivariantModule):
         self.stride = _int_tuple(stride, d, "stride", name, minimum=1)
         self.padding = _int_tuple(padding, d, "padding", name, minimum=0)
         self.output_padding = _int_tuple(output_padding, d, "output_padding", name, minimum=0)
-        if padding_mode not in PADDING_MODES or (self.transposed and padding_mode != "zeros"):
-            allowed = ("zeros",) if self.transposed else PADDING_MODES
-            raise ValueError(f"{name}: padding_mode must be one of {allowed}, got {padding_mode!r}")
+        if padding_mode not in PADDING_MODES:
+            raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
         self.padding_mode = padding_mode
         self.groups = _positive_int(groups, "groups", name)
         in_group, out_group = _group_type(in_type, self.groups, "in_type", name), _group_type(out_type, self.groups, "out_type", name)
@@ -171,6 +170,35 @@ class RdConv(ConstantBuffers, EquivariantModule):
     def extra_repr(self) -> str:
         return (f"{self.in_type} -> {self.out_type}, kernel_size={self.kernel_size}, stride={self.stride}, "
                 f"padding={self.padding}, dilation={self.dilation}, groups={self.groups}, weights={self.weights.numel()}")
+
+
+class RdConvTransposed(RdConv):
+    """Base of the transposed convolutions, with escnn's positional order (``output_padding``
+    fifth, no ``padding_mode``)."""
+
+    transposed = True
+
+    def __init__(
+        self,
+        in_type: FieldType,
+        out_type: FieldType,
+        kernel_size: int,
+        padding: int | Sequence[int] = 0,
+        output_padding: int | Sequence[int] = 0,
+        stride: int | Sequence[int] = 1,
+        dilation: int = 1,
+        groups: int = 1,
+        bias: bool = True,
+        sigma: float | Sequence[float] | None = None,
+        frequencies_cutoff: float | Callable[[float], float] | None = None,
+        rings: Sequence[float] | None = None,
+        maximum_frequency: int | None = None,
+        recompute: bool = False,
+        basis_filter: Callable[[dict], bool] | None = None,
+        initialize: bool = True,
+    ):
+        super().__init__(in_type, out_type, kernel_size, padding, stride, dilation, "zeros", groups, bias, sigma,
+                         frequencies_cutoff, rings, maximum_frequency, basis_filter, recompute, initialize, output_padding)
 
 
 def _as_transposed_filter(filter: torch.Tensor, groups: int) -> torch.Tensor:
