@@ -49,8 +49,10 @@ def reference_radius_graph(pos, r, batch, loop):
 
 @pytest.mark.parametrize("loop", [False, True])
 @pytest.mark.parametrize("with_batch", [False, True])
-def test_radius_graph_matches_a_brute_force_reference(loop, with_batch, monkeypatch):
+@pytest.mark.parametrize("search", ["all pairs", "cells"])
+def test_radius_graph_matches_a_brute_force_reference(loop, with_batch, search, monkeypatch):
     monkeypatch.setattr(radius_module, "PAIRS_PER_CHUNK", 100)  # exercise the chunking
+    monkeypatch.setattr(radius_module, "CELL_LIST_ABOVE", 10 ** 9 if search == "all pairs" else 0)
     generator = torch.Generator().manual_seed(0)
     pos = torch.rand(40, 3, generator=generator) * 3
     batch = torch.tensor([0] * 15 + [1] * 25) if with_batch else None
@@ -59,7 +61,9 @@ def test_radius_graph_matches_a_brute_force_reference(loop, with_batch, monkeypa
     assert list(zip(*edge_index.tolist())) == expected
 
 
-def test_radius_graph_limits_neighbours_to_the_nearest():
+@pytest.mark.parametrize("cells", [False, True])
+def test_radius_graph_limits_neighbours_to_the_nearest(cells, monkeypatch):
+    monkeypatch.setattr(radius_module, "CELL_LIST_ABOVE", 0 if cells else 10 ** 9)
     pos = torch.tensor([[0.0, 0, 0], [0.1, 0, 0], [0.3, 0, 0], [0.6, 0, 0]])
     edges = radius_graph(pos, 1.0, max_num_neighbors=2)
     neighbours = {i: sorted(edges[0, edges[1] == i].tolist()) for i in range(4)}

@@ -1,11 +1,17 @@
 """Radius graphs of point clouds in plain torch (no torch-cluster or pyg-lib needed)."""
 from __future__ import annotations
 
+import itertools
+
 import torch
 from torch_geometric.transforms import BaseTransform
 
 PAIRS_PER_CHUNK = 1 << 24
-"""Distances computed at once: bounds the memory of a radius search to ~64 MB (float32)."""
+"""Distances computed at once by the brute-force search: ~64 MB of float32."""
+
+CELL_LIST_ABOVE = 4096
+"""Point counts above which the search bins points into cells of side r (O(N) for bounded
+density) instead of comparing all pairs (O(N^2))."""
 
 
 def radius_graph(pos: torch.Tensor, r: float, batch: torch.Tensor | None = None, loop: bool = False,
@@ -21,38 +27,74 @@ def radius_graph(pos: torch.Tensor, r: float, batch: torch.Tensor | None = None,
         loop: include self-loops.
         max_num_neighbors: keep only the nearest this many neighbours of each point.
 
-    The search is exact and chunked brute force, O(N^2) time in memory bounded by
-    ``PAIRS_PER_CHUNK``; it does not track gradients (edges are discrete).
+    The search is exact and does not track gradients (edges are discrete): all pairs in
+    bounded-memory chunks for up to ``CELL_LIST_ABOVE`` points, cells of side r beyond.
     """
     _check(pos, r, batch, max_num_neighbors)
-    N = pos.shape[0]
-    chunk = max(1, PAIRS_PER_CHUNK // max(N, 1))
-    sources, targets, distances = [], [], []
     with torch.no_grad():
-        for start in range(0, N, chunk):
-            block = pos[start:start + chunk]
-            dist = torch.cdist(block, pos, compute_mode="donot_use_mm_for_euclid_dist")
-            mask = dist <= r
-            if batch is not None:
-                mask &= batch[start:start + chunk, None] == batch[None, :]
-            if not loop:
-                rows = torch.arange(block.shape[0], device=pos.device)
-                mask[rows, rows + start] = False
-            t, s = mask.nonzero(as_tuple=True)
-            targets.append(t + start)
-            sources.append(s)
-            distances.append(dist[t, s])
-    if not targets:
-        return torch.zeros(2, 0, dtype=torch.long, device=pos.device)
-    source, target, distance = torch.cat(sources), torch.cat(targets), torch.cat(distances)
-    if max_num_neighbors is not None:
-        keep = _nearest(target, distance, max_num_neighbors)
-        source, target = source[keep], target[keep]
+        search = _all_pairs if pos.shape[0] <= CELL_LIST_ABOVE else _cell_pairs
+        source, target, distance = search(pos, float(r), batch, loop)
+        order = torch.argsort(target * pos.shape[0] + source)
+        source, target, distance = source[order], target[order], distance[order]
+        if max_num_neighbors is not None:
+            keep = _nearest(target, distance, max_num_neighbors)
+            source, target = source[keep], target[keep]
     return torch.stack([source, target])
 
 
+def _all_pairs(pos, r, batch, loop):
+    N = pos.shape[0]
+    chunk = max(1, PAIRS_PER_CHUNK // max(N, 1))
+    sources, targets, distances = [pos.new_zeros(0, dtype=torch.long)], [pos.new_zeros(0, dtype=torch.long)], [pos.new_zeros(0)]
+    for start in range(0, N, chunk):
+        block = pos[start:start + chunk]
+        dist = torch.cdist(block, pos, compute_mode="donot_use_mm_for_euclid_dist")
+        mask = dist <= r
+        if batch is not None:
+            mask &= batch[start:start + chunk, None] == batch[None, :]
+        if not loop:
+            rows = torch.arange(block.shape[0], device=pos.device)
+            mask[rows, rows + start] = False
+        t, s = mask.nonzero(as_tuple=True)
+        targets.append(t + start)
+        sources.append(s)
+        distances.append(dist[t, s])
+    return torch.cat(sources), torch.cat(targets), torch.cat(distances)
+
+
+def _cell_pairs(pos, r, batch, loop):
+    """Candidates from the 3^d cells (of side r) around each point's own, then the distance test."""
+    N, d = pos.shape
+    cell = torch.floor((pos - pos.min(0).values) / r).long() + 1  # a margin of one cell on each side
+    extent = cell.max(0).values + 2
+    strides = torch.cumprod(torch.cat([extent.new_ones(1), extent[:-1]]), 0)
+    graphs = 1 if batch is None else int(batch.max()) + 1
+    if float(extent.double().prod()) * graphs >= 2 ** 62:
+        return _all_pairs(pos, r, batch, loop)  # cell keys would overflow: points too spread out
+    offset_of_graph = 0 if batch is None else batch * int(extent.prod())
+    key = (cell * strides).sum(1) + offset_of_graph
+    order = torch.argsort(key)
+    cells, counts = torch.unique_consecutive(key[order], return_counts=True)
+    starts = torch.cumsum(counts, 0) - counts
+    sources, targets = [], []
+    for shift in itertools.product((-1, 0, 1), repeat=d):
+        wanted = key + (torch.tensor(shift, device=pos.device) * strides).sum()
+        index = torch.searchsorted(cells, wanted).clamp(max=cells.numel() - 1)
+        found = cells[index] == wanted
+        count = torch.where(found, counts[index], torch.zeros_like(counts[index]))
+        target = torch.repeat_interleave(torch.arange(N, device=pos.device), count)
+        first = torch.repeat_interleave(starts[index], count)
+        within = torch.arange(target.numel(), device=pos.device) - torch.repeat_interleave(torch.cumsum(count, 0) - count, count)
+        sources.append(order[first + within])
+        targets.append(target)
+    source, target = torch.cat(sources), torch.cat(targets)
+    distance = (pos[source] - pos[target]).norm(dim=1)
+    keep = (distance <= r) & ((source != target) | loop)
+    return source[keep], target[keep], distance[keep]
+
+
 def _nearest(target: torch.Tensor, distance: torch.Tensor, k: int) -> torch.Tensor:
-    """Positions of the ``k`` shortest edges of every target (edges are sorted by target)."""
+    """Positions of the ``k`` shortest edges of every target (edges sorted by target), in order."""
     by_distance = torch.sort(distance, stable=True).indices
     order = by_distance[torch.sort(target[by_distance], stable=True).indices]
     counts = torch.bincount(target)
