@@ -53,6 +53,18 @@ def measure(step, repeats={repeats}):
 """
 
 # ----------------------------------------------------------------- grid layers (cases 1-4)
+GRID_STEP = """
+def train_step():
+    conv.zero_grad(set_to_none=True)
+    conv(typed).tensor.sum().backward()
+
+result = {{"build": build, "train": measure(train_step)}}
+if {eval_mode}:
+    conv.eval()
+    with torch.no_grad():
+        result["eval"] = measure(lambda: conv(typed))
+"""
+
 EQGRAPH_GRID = TIMING + """
 from eqgraph import gspaces
 from eqgraph.nn import R2Conv, R3Conv
@@ -63,17 +75,10 @@ conv = (R2Conv if gs.dimensionality == 2 else R3Conv)(ft, ft, {k}, padding={k} /
 build = time.perf_counter() - t
 x = torch.randn({batch}, ft.size, *[{size}] * gs.dimensionality)
 typed = ft(x)
-
-def train_step():
-    conv.zero_grad(set_to_none=True)
-    conv(typed).tensor.sum().backward()
-
-result = {{"build": build, "train": measure(train_step)}}
+""" + GRID_STEP + """
 if {eval_mode}:
-    conv.eval()
     plain = conv.export().eval()
     with torch.no_grad():
-        result["eval"] = measure(lambda: conv(typed))
         result["exported"] = measure(lambda: plain(x))
 print(json.dumps(result))
 """
@@ -98,16 +103,7 @@ conv = (nn.R2Conv if gs.dimensionality == 2 else nn.R3Conv)(ft, ft, {k}, padding
 build = time.perf_counter() - t
 x = torch.randn({batch}, ft.size, *[{size}] * gs.dimensionality)
 typed = nn.GeometricTensor(x, ft)
-
-def train_step():
-    conv.zero_grad(set_to_none=True)
-    conv(typed).tensor.sum().backward()
-
-result = {{"build": build, "train": measure(train_step)}}
-if {eval_mode}:
-    conv.eval()
-    with torch.no_grad():
-        result["eval"] = measure(lambda: conv(typed))
+""" + GRID_STEP + """
 print(json.dumps(result))
 """
 
@@ -273,12 +269,14 @@ def main() -> None:
                                           timeout=3600)
             except RuntimeError as error:
                 print(f"  {label}: failed ({str(error).strip().splitlines()[-1]})")
-        anchor = results.get("eqgraph R3PointConv (8 Bessel)")
         for label, result in results.items():
-            share = ratio(anchor["step"]["time"], result["step"]["time"]) if anchor else "-"
             print(f"  {label:42} {fmt(result['step']['time']):>9}  peak +{result['step']['peak_mb']:.0f} MB  "
-                  f"{result['weights']:>8} parameters   eqgraph (Bessel) / this: {share}")
-
+                  f"{result['weights']:>8} parameters")
+        print("  ratios (eqgraph / other):")
+        for ours in ("eqgraph R3PointConv (8 Bessel)", "eqgraph R3PointConv (radial MLP 64)"):
+            for other in results:
+                if ours in results and not other.startswith("eqgraph"):
+                    print(f"    {ours} / {other}: {ratio(results[ours]['step']['time'], results[other]['step']['time'])}")
 
 if __name__ == "__main__":
     main()
