@@ -15,6 +15,7 @@ def test_r2conv_compiles_fullgraph_with_inductor():
     in_type, out_type = gs.type(gs.regular_repr, gs.irrep(1)), gs.type(gs.regular_repr, gs.trivial_repr)
     conv = R2Conv(in_type, out_type, 3, padding=1)
     compiled = torch.compile(lambda t: conv(GeometricTensor(t, in_type)).tensor, fullgraph=True, dynamic=True)
+    torch.manual_seed(0)
     for shape in ((2, in_type.size, 8, 8), (3, in_type.size, 11, 7)):
         x = torch.randn(shape)
         assert torch.allclose(compiled(x), conv(in_type(x)).tensor, atol=1e-5)
@@ -29,9 +30,11 @@ def test_r3pointconv_compiles_fullgraph_with_inductor_including_forces():
         return conv(GeometricTensor(features, ft, positions), edges).tensor.sum()
 
     compiled = torch.compile(energy, fullgraph=True, dynamic=True)
+    torch.manual_seed(0)
     for n in (20, 31):
         features, positions = torch.randn(n, ft.size), torch.randn(n, 3, requires_grad=True)
         edges = radius_graph(positions.detach(), 2.0)
         forces = torch.autograd.grad(compiled(features, positions, edges), positions)[0]
         expected = torch.autograd.grad(energy(features, positions, edges), positions)[0]
-        assert torch.allclose(forces, expected, atol=1e-4)
+        # float32 sums reordered by the compiler: compare relative to the forces' scale
+        assert torch.allclose(forces, expected, atol=1e-5 * expected.abs().max().item(), rtol=1e-4)
