@@ -1,21 +1,62 @@
-"""Equivariant modules."""
+"""Equivariant modules: convolutions, linear maps, nonlinearities, normalisation, pooling,
+dropout and the modules that route fields. Every module maps GeometricTensors of ``in_type``
+to ``out_type`` with the channel axis 1, on grids ``[B, C, *S]`` and graph nodes ``[N, C]``."""
 from ..fields import FieldType, GeometricTensor, tensor_directsum
 from . import init
-from .conv import (
-    EdgeGeometry,
-    R2Conv,
-    R2ConvTransposed,
-    R2PointConv,
-    R3Conv,
-    R3ConvTransposed,
-    R3PointConv,
-)
+from .conv import EdgeGeometry, R2Conv, R2ConvTransposed, R2PointConv, R3Conv, R3ConvTransposed, R3PointConv
 from .equivariant_module import EquivariantModule
+from .field_dropout import FieldDropout
 from .identity import IdentityModule
+from .linear import Linear
+from .nonlinearities import (
+    ELU,
+    ConcatenatedNonLinearity,
+    Gate,
+    GatedNonLinearity1,
+    GatedNonLinearity2,
+    NormNonLinearity,
+    PointwiseNonLinearity,
+    ReLU,
+)
+from .normalization import FieldBatchNorm, FieldNorm, IIDBatchNorm1d, IIDBatchNorm2d, IIDBatchNorm3d, InnerBatchNorm, NormBatchNorm
+from .pointwise_dropout import PointwiseDropout
+from .pooling import (
+    GlobalPool,
+    GroupPooling,
+    MaxPoolChannels,
+    NormMaxPool,
+    NormPool,
+    PointwiseAdaptiveAvgPool,
+    PointwiseAdaptiveMaxPool,
+    PointwiseAvgPool,
+    PointwiseMaxPool,
+    R2Upsampling,
+    R3Upsampling,
+)
 from .sequential import SequentialModule
+from .structure import (
+    BranchingModule,
+    DisentangleModule,
+    MaskModule,
+    MergeModule,
+    ModuleList,
+    MultipleModule,
+    ReshuffleModule,
+    RestrictionModule,
+)
 
 __all__ = [
-    "EquivariantModule", "IdentityModule", "SequentialModule",
+    "EquivariantModule", "IdentityModule", "SequentialModule", "ModuleList",
     "R2Conv", "R3Conv", "R2ConvTransposed", "R3ConvTransposed", "R2PointConv", "R3PointConv", "EdgeGeometry",
+    "Linear",
+    "PointwiseNonLinearity", "ReLU", "ELU", "NormNonLinearity", "GatedNonLinearity1", "GatedNonLinearity2", "Gate",
+    "ConcatenatedNonLinearity",
+    "FieldBatchNorm", "InnerBatchNorm", "NormBatchNorm", "IIDBatchNorm1d", "IIDBatchNorm2d", "IIDBatchNorm3d",
+    "FieldNorm",
+    "GroupPooling", "NormPool", "MaxPoolChannels", "NormMaxPool", "PointwiseMaxPool", "PointwiseAvgPool",
+    "PointwiseAdaptiveAvgPool", "PointwiseAdaptiveMaxPool", "GlobalPool", "R2Upsampling", "R3Upsampling",
+    "FieldDropout", "PointwiseDropout",
+    "BranchingModule", "MergeModule", "MultipleModule", "RestrictionModule", "DisentangleModule", "ReshuffleModule",
+    "MaskModule",
     "init", "FieldType", "GeometricTensor", "tensor_directsum",
 ]

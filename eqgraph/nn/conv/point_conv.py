@@ -16,7 +16,7 @@ from ...kernels.harmonics import safe_norm
 from ..constant_buffers import ConstantBuffers
 from ..equivariant_module import EquivariantModule
 from ..init import generalized_he_init
-from .bias import trivial_bias_expansion
+from ..trivial_bias import trivial_bias_expansion
 from .edge_geometry import EdgeGeometry, edge_offsets
 from .irrep_paths import IrrepPaths
 from .layout import KernelLayout, check_field_types

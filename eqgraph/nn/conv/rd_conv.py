@@ -11,7 +11,7 @@ from ...kernels.bandlimit import grid_rings
 from ..constant_buffers import ConstantBuffers
 from ..equivariant_module import EquivariantModule
 from ..init import generalized_he_init
-from .bias import trivial_bias_expansion
+from ..trivial_bias import trivial_bias_expansion
 from .layout import KernelLayout, check_field_types
 from .stencil_expansion import StencilExpansion
 

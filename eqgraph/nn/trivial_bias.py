@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...fields import FieldType
+from ..fields import FieldType
 
 
 def trivial_bias_expansion(field_type: FieldType) -> np.ndarray | None:

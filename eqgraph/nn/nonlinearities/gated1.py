@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+
+from ...fields import FieldType, GeometricTensor
+from ..equivariant_module import EquivariantModule
+
+
+class GatedNonLinearity1(EquivariantModule):
+    r"""Gates in the same tensor as the fields they gate (escnn's semantics):
+
+    .. math::
+        y_k = \sigma(s_k + b_k)\; x_k
+
+    for the k-th ``"gate"`` field :math:`s_k` (trivial) and the k-th ``"gated"`` field
+    :math:`x_k`, in order of appearance.
+
+    Args:
+        in_type: gates and gated fields together.
+        gates: ``"gate"`` or ``"gated"`` per field; default: the first half are gates.
+        drop_gates: drop the gates from the output (default), or keep them unchanged in place
+            (the output type then equals ``in_type``).
+
+    Shapes:
+        - **input:** :math:`(B, C, *S)` or :math:`(N, C)`
+        - **output:** the gated fields (and the gates unless dropped)
+    """
+
+    def __init__(self, in_type: FieldType, gates: Sequence[str] | None = None, drop_gates: bool = True):
+        super().__init__()
+        n = len(in_type)
+        if gates is None:
+            if n % 2:
+                raise ValueError(f"GatedNonLinearity1 needs as many gates as gated fields; {in_type} has {n} fields")
+            gates = ["gate"] * (n // 2) + ["gated"] * (n // 2)
+        gates = list(gates)
+        if len(gates) != n or any(g not in ("gate", "gated") for g in gates):
+            raise ValueError(f"gates must hold 'gate' or 'gated' for each of the {n} fields, got {gates}")
+        gate_fields = [i for i, g in enumerate(gates) if g == "gate"]
+        gated_fields = [i for i, g in enumerate(gates) if g == "gated"]
+        if len(gate_fields) != len(gated_fields):
+            raise ValueError(f"{len(gate_fields)} gates for {len(gated_fields)} gated fields: the counts must match")
+        for i in gate_fields:
+            if not in_type.representations[i].is_trivial():
+                raise ValueError(f"gate field {i} ({in_type.representations[i].name}) must be trivial")
+        self.in_type = in_type
+        self.drop_gates = drop_gates
+        self.out_type = in_type.index_select(gated_fields) if drop_gates else in_type
+        sizes = [in_type.representations[i].size for i in gated_fields]
+        self.register_buffer("gate_channels", torch.as_tensor(in_type.field_channels(gate_fields)), persistent=False)
+        self.register_buffer("gated_channels", torch.as_tensor(in_type.field_channels(gated_fields)), persistent=False)
+        self.register_buffer("gate_of_channel", torch.repeat_interleave(torch.arange(len(sizes)), torch.tensor(sizes)),
+                             persistent=False)
+        self.bias = torch.nn.Parameter(torch.zeros(len(gate_fields)))
+
+    def forward(self, input: GeometricTensor) -> GeometricTensor:
+        self.check_type(input)
+        x = input.tensor
+        shape = (1, -1) + (1,) * (x.dim() - 2)
+        gates = torch.sigmoid(x.index_select(1, self.gate_channels) + self.bias.view(shape))
+        gated = x.index_select(1, self.gated_channels) * gates.index_select(1, self.gate_of_channel)
+        if self.drop_gates:
+            return GeometricTensor(gated, self.out_type, input.coords)
+        return GeometricTensor(x.index_copy(1, self.gated_channels, gated), self.out_type, input.coords)
+
+    def evaluate_output_shape(self, input_shape: tuple) -> tuple:
+        return (input_shape[0], self.out_type.size, *input_shape[2:])

@@ -1,0 +1,15 @@
+"""Invariant maps and pooling over fields, pixels and graphs."""
+from .global_pool import GlobalPool
+from .group_pooling import GroupPooling
+from .max_pool_channels import MaxPoolChannels
+from .norm_max_pool import NormMaxPool
+from .norm_pool import NormPool
+from .pointwise_adaptive_avg_pool import PointwiseAdaptiveAvgPool
+from .pointwise_adaptive_max_pool import PointwiseAdaptiveMaxPool
+from .pointwise_avg_pool import PointwiseAvgPool
+from .pointwise_max_pool import PointwiseMaxPool
+from .upsampling import R2Upsampling, R3Upsampling, Upsampling
+
+__all__ = ["GlobalPool", "GroupPooling", "MaxPoolChannels", "NormMaxPool", "NormPool", "PointwiseAdaptiveAvgPool",
+           "PointwiseAdaptiveMaxPool", "PointwiseAvgPool", "PointwiseMaxPool", "R2Upsampling", "R3Upsampling",
+           "Upsampling"]

@@ -1,0 +1,319 @@
+"""Equivariant layers: every module on grids (exact symmetries) and graphs (random elements)."""
+import pytest
+import torch
+
+from eqgraph import gspaces
+from eqgraph.fields import FieldType, GeometricTensor
+from eqgraph.nn import (
+    ELU,
+    BranchingModule,
+    ConcatenatedNonLinearity,
+    DisentangleModule,
+    FieldDropout,
+    FieldNorm,
+    Gate,
+    GatedNonLinearity1,
+    GatedNonLinearity2,
+    GlobalPool,
+    GroupPooling,
+    IIDBatchNorm1d,
+    IIDBatchNorm2d,
+    IIDBatchNorm3d,
+    InnerBatchNorm,
+    Linear,
+    MaskModule,
+    MergeModule,
+    ModuleList,
+    MultipleModule,
+    NormBatchNorm,
+    NormMaxPool,
+    NormNonLinearity,
+    NormPool,
+    PointwiseAdaptiveAvgPool,
+    PointwiseAdaptiveMaxPool,
+    PointwiseAvgPool,
+    PointwiseDropout,
+    PointwiseMaxPool,
+    PointwiseNonLinearity,
+    R2Upsampling,
+    ReLU,
+    ReshuffleModule,
+    RestrictionModule,
+    SequentialModule,
+)
+from eqgraph.testing import assert_equivariant, grid_symmetries, random_elements, random_input
+
+C8 = gspaces.rot2dOnR2(8)
+O2 = gspaces.flipRot2dOnR2()
+O3 = gspaces.flipRot3dOnR3()
+
+
+def permutation_type():
+    return C8.type(C8.regular_repr, C8.trivial_repr, C8.quotient_repr(2), C8.regular_repr)
+
+
+def mixed_o2_type():
+    return O2.type(O2.irrep(0, 0), O2.irrep(1, 1), O2.irrep(1, 0), O2.irrep(1, 2), O2.irrep(0, 0))
+
+
+def mixed_o3_type():
+    return FieldType.from_e3nn("2x0e+1x0o+2x1o+1x1e+1x2e", O3)
+
+
+def no_trivial_o3_type():
+    return FieldType.from_e3nn("1x0o+2x1o+1x1e+1x2e", O3)
+
+
+def check_everywhere(module, in_type, grid_shape, atol=1e-9, train=False):
+    """Equivariance on a grid under its exact symmetries and on a point cloud under random
+    elements (all elements for finite groups), in float64."""
+    gs = in_type.gspace
+    grid_input = random_input(in_type, spatial_shape=grid_shape, batch=3)
+    node_input = random_input(in_type, points=12)
+    elements = random_elements(gs.fibergroup, 5, generator=0) if gs.fibergroup.order() < 0 else None
+    if train:
+        _check_train_mode(module, grid_input, grid_symmetries(gs), atol)
+        _check_train_mode(module, node_input, elements or gs.fibergroup.elements, atol)
+    else:
+        assert_equivariant(module, grid_symmetries(gs), atol=atol, input=grid_input)
+        assert_equivariant(module, elements, atol=atol, input=node_input)
+
+
+def _check_train_mode(module, x, elements, atol):
+    module.train()
+    out = module(x)
+    for g in elements:
+        assert torch.allclose(module(x.transform(g)).tensor, out.transform(g).tensor, atol=atol), f"{type(module).__name__} at {g}"
+
+
+def _gated_o3_type():
+    return FieldType.from_e3nn("1x0e+1x1o+1x0e+1x2e", O3)
+
+
+def _gate_o3_type():
+    return FieldType.from_e3nn("2x0e+1x0o+2x0e+1x1o+1x2e", O3)
+
+
+def _with_bias(module):
+    with torch.no_grad():
+        for name, p in module.named_parameters():
+            p.copy_(torch.randn_like(p) * 0.5 + (1.0 if name == "weight" else 0.0))
+    return module
+
+
+def _multiple():
+    t = mixed_o3_type()
+    labels = ["scalar" if r.size == 1 else "other" for r in t.representations]
+    parts = t.group_by_labels(labels)
+    return MultipleModule(t, labels, [(NormNonLinearity(parts["other"]), "other"), (Linear(parts["scalar"], parts["scalar"]), "scalar")])
+
+
+NODEWISE = {
+    "Linear C8": (lambda: Linear(permutation_type(), C8.type(C8.irrep(1), C8.regular_repr, C8.irrep(4))), permutation_type),
+    "Linear O3": (lambda: Linear(mixed_o3_type(), FieldType.from_e3nn("1x0e+1x1o+2x2e+1x0o", O3)), mixed_o3_type),
+    "PointwiseNonLinearity": (lambda: PointwiseNonLinearity(permutation_type(), "p_sigmoid"), permutation_type),
+    "ReLU": (lambda: ReLU(permutation_type()), permutation_type),
+    "ELU": (lambda: ELU(permutation_type()), permutation_type),
+    "NormNonLinearity n_relu": (lambda: _with_bias(NormNonLinearity(mixed_o3_type())), mixed_o3_type),
+    "NormNonLinearity n_sigmoid": (lambda: NormNonLinearity(mixed_o2_type(), "n_sigmoid"), mixed_o2_type),
+    "NormNonLinearity squash": (lambda: NormNonLinearity(mixed_o3_type(), "squash", bias=False), mixed_o3_type),
+    "GatedNonLinearity1": (lambda: GatedNonLinearity1(_gated_o3_type(), gates=["gate", "gated", "gate", "gated"]),
+                           _gated_o3_type),
+    "GatedNonLinearity1 keep gates": (lambda: GatedNonLinearity1(_gated_o3_type(), gates=["gate", "gated", "gate", "gated"],
+                                                                 drop_gates=False), _gated_o3_type),
+    "Gate": (lambda: Gate(FieldType.from_e3nn("2x0e+1x0o", O3), FieldType.from_e3nn("2x0e", O3),
+                          FieldType.from_e3nn("1x1o+1x2e", O3), act_scalars=torch.tanh), _gate_o3_type),
+    "ConcatenatedNonLinearity": (lambda: ConcatenatedNonLinearity(permutation_type()), permutation_type),
+    "FieldNorm": (lambda: _with_bias(FieldNorm(mixed_o3_type())), mixed_o3_type),
+    "GroupPooling": (lambda: GroupPooling(permutation_type()), permutation_type),
+    "NormPool": (lambda: NormPool(mixed_o3_type()), mixed_o3_type),
+    "FieldDropout (eval)": (lambda: FieldDropout(mixed_o3_type(), 0.3), mixed_o3_type),
+    "PointwiseDropout (eval)": (lambda: PointwiseDropout(permutation_type(), 0.3), permutation_type),
+    "DisentangleModule": (lambda: DisentangleModule(C8.type(C8.regular_repr.tensor(C8.irrep(1)), C8.regular_repr)),
+                          lambda: C8.type(C8.regular_repr.tensor(C8.irrep(1)), C8.regular_repr)),
+    "ReshuffleModule": (lambda: ReshuffleModule(mixed_o3_type(), [3, 0, 6, 1, 2, 5, 4]), mixed_o3_type),
+    "MultipleModule": (lambda: _multiple(), mixed_o3_type),
+    "SequentialModule": (lambda: SequentialModule(Linear(mixed_o3_type(), mixed_o3_type()), NormNonLinearity(mixed_o3_type())),
+                         mixed_o3_type),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NODEWISE))
+def test_nodewise_modules_are_equivariant_on_grids_and_graphs(name, float64):
+    make_module, make_type = NODEWISE[name]
+    module = make_module()
+    in_type = make_type()
+    shape = (5, 5) if in_type.gspace.dimensionality == 2 else (3, 3, 3)
+    check_everywhere(module, in_type, shape)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: (InnerBatchNorm(permutation_type()), permutation_type()),
+    lambda: (NormBatchNorm(no_trivial_o3_type()), no_trivial_o3_type()),
+    lambda: (IIDBatchNorm2d(mixed_o2_type()), mixed_o2_type()),
+], ids=["InnerBatchNorm", "NormBatchNorm", "IIDBatchNorm"])
+def test_batch_norms_are_equivariant_in_train_and_eval_mode(make, float64):
+    module, in_type = make()
+    _with_bias(module)
+    d = in_type.gspace.dimensionality
+    grid = random_input(in_type, spatial_shape=(4,) * d, batch=3)
+    _check_train_mode(module, grid, grid_symmetries(in_type.gspace), 1e-9)
+    module(grid)  # some running statistics
+    module.eval()
+    assert_equivariant(module, grid_symmetries(in_type.gspace), atol=1e-9, input=grid)
+
+
+@pytest.mark.parametrize("cls", [InnerBatchNorm, IIDBatchNorm2d])
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_batch_norms_match_torch_on_trivial_fields(cls, momentum):
+    t = C8.type(*[C8.trivial_repr] * 4)
+    ours = cls(t, momentum=momentum)
+    theirs = torch.nn.BatchNorm2d(4, momentum=momentum)
+    with torch.no_grad():
+        ours.weight.copy_(torch.tensor([1.0, 2.0, 0.5, -1.0]))
+        ours.bias.copy_(torch.tensor([0.1, -0.2, 0.3, 0.0]))
+        theirs.weight.copy_(ours.weight)
+        theirs.bias.copy_(ours.bias)
+    for _ in range(3):
+        x = torch.randn(5, 4, 6, 6) * 3 + 1
+        assert torch.allclose(ours(t(x)).tensor, theirs(x), atol=1e-5)
+    assert torch.allclose(ours.running_mean, theirs.running_mean, atol=1e-5)
+    assert torch.allclose(ours.running_var, theirs.running_var, atol=1e-5)
+    ours.eval(), theirs.eval()
+    x = torch.randn(2, 4, 6, 6)
+    assert torch.allclose(ours(t(x)).tensor, theirs(x), atol=1e-5)
+    assert torch.allclose(ours.export()(x), theirs(x), atol=1e-5)
+
+
+def test_batch_norm_state_dict_round_trips_between_train_and_eval():
+    t = permutation_type()
+    a = InnerBatchNorm(t)
+    a(random_input(t, spatial_shape=(4, 4)))
+    b = InnerBatchNorm(t).eval()
+    assert set(a.state_dict()) == set(b.state_dict())
+    b.load_state_dict(a.state_dict())
+    a.eval()
+    x = random_input(t, spatial_shape=(4, 4))
+    assert torch.allclose(a(x).tensor, b(x).tensor)
+
+
+def test_inner_batch_norm_on_graph_nodes_uses_statistics_over_nodes():
+    t = permutation_type()
+    norm = InnerBatchNorm(t, affine=False)
+    y = norm(random_input(t, points=200)).tensor
+    first_field = y[:, :8]
+    assert abs(first_field.mean().item()) < 1e-5 and abs(first_field.var(unbiased=False).item() - 1) < 1e-3
+
+
+@pytest.mark.parametrize("make", [
+    lambda t: PointwiseMaxPool(t, 2),
+    lambda t: PointwiseAvgPool(t, 2),
+    lambda t: PointwiseAdaptiveAvgPool(t, 1),
+    lambda t: PointwiseAdaptiveMaxPool(t, 2),
+    lambda t: NormMaxPool(t, 2),
+    lambda t: R2Upsampling(t, scale_factor=2),
+    lambda t: MaskModule(t, 8, margin=10),
+], ids=["max", "avg", "adaptive avg", "adaptive max", "norm max", "upsampling", "mask"])
+def test_grid_pooling_is_equivariant_under_pixel_symmetries(make, float64):
+    t = permutation_type()
+    module = make(t)
+    x = random_input(t, spatial_shape=(8, 8), batch=2)
+    assert_equivariant(module, grid_symmetries(C8), atol=1e-9, input=x)
+    assert module.evaluate_output_shape(tuple(x.shape)) == tuple(module(x).shape)
+
+
+@pytest.mark.parametrize("make", [lambda t: PointwiseMaxPool(t, 2), lambda t: PointwiseAvgPool(t, 2, 2),
+                                  lambda t: PointwiseAdaptiveAvgPool(t, 2), lambda t: R2Upsampling(t, scale_factor=3),
+                                  lambda t: ReLU(t), lambda t: PointwiseDropout(t, 0.2)],
+                         ids=["max", "avg", "adaptive", "upsampling", "relu", "dropout"])
+def test_exports_give_equal_outputs(make):
+    t = permutation_type()
+    module = make(t).eval()
+    x = random_input(t, spatial_shape=(8, 8))
+    assert torch.allclose(module(x).tensor, module.export()(x.tensor))
+
+
+def test_linear_and_group_pooling_export():
+    t = permutation_type()
+    linear = Linear(t, mixed_type := C8.type(C8.irrep(1), C8.trivial_repr))
+    x = random_input(t, points=7)
+    assert torch.allclose(linear(x).tensor, linear.export()(x.tensor), atol=1e-6)
+    assert linear.export().weight.shape == (mixed_type.size, t.size)
+    pool = GroupPooling(t)
+    grid = random_input(t, spatial_shape=(3, 3))
+    assert torch.allclose(pool(grid).tensor, pool.export()(grid.tensor))
+
+
+def test_global_pool_reads_out_each_graph(float64):
+    t = mixed_o3_type()
+    x = random_input(t, points=10)
+    batch = torch.tensor([0] * 4 + [1] * 6)
+    total, mean = GlobalPool(t), GlobalPool(t, "mean")
+    assert torch.allclose(total(x, batch).tensor[1], x.tensor[4:].sum(0))
+    assert torch.allclose(mean(x, batch).tensor[0], x.tensor[:4].mean(0))
+    for g in random_elements(O3.fibergroup, 3, generator=1):
+        assert torch.allclose(total(x.transform(g), batch).tensor, total(x, batch).transform(g).tensor, atol=1e-12)
+    permutation = torch.randperm(10)
+    shuffled = GeometricTensor(x.tensor[permutation], t, x.coords[permutation])
+    assert torch.allclose(total(shuffled, batch[permutation]).tensor, total(x, batch).tensor, atol=1e-12)
+
+
+def test_gated_nonlinearity2_takes_two_tensors(float64):
+    gates, gated = O3.type(O3.trivial_repr, O3.trivial_repr), FieldType.from_e3nn("1x1o+1x2e", O3)
+    module = GatedNonLinearity2((gates, gated))
+    g_in, x = random_input(gates, points=6), random_input(gated, points=6)
+    out = module(g_in, x)
+    for g in random_elements(O3.fibergroup, 3, generator=2):
+        assert torch.allclose(module(g_in.transform(g), x.transform(g)).tensor, out.transform(g).tensor, atol=1e-12)
+
+
+def test_dropout_in_training_drops_whole_fields():
+    t = mixed_o3_type()
+    module = FieldDropout(t, p=0.5).train()
+    y = module(GeometricTensor(torch.ones(400, t.size), t)).tensor
+    for start, end in zip(t.fields_start, t.fields_end):
+        field = y[:, int(start):int(end)]
+        assert torch.all((field == 0).all(1) | (field == 2).all(1))
+    assert 0.3 < (y == 0).float().mean() < 0.7
+
+
+def test_restriction_retypes_without_changing_data(float64):
+    t = O2.type(O2.irrep(1, 1), O2.irrep(1, 2))
+    module = RestrictionModule(t, (0.0, 4))
+    sub, include, _ = O2.restrict((0.0, 4))
+    x = random_input(t, points=5)
+    y = module(x)
+    assert torch.equal(y.tensor, x.tensor) and y.type.gspace == sub
+    for h in sub.fibergroup.elements:
+        assert torch.allclose(y.transform(h).tensor, x.transform(include(h)).tensor, atol=1e-12)
+
+
+def test_branching_and_merging():
+    t = mixed_o3_type()
+    labels = ["a", "b", "a", "b", "a", "b", "a"]
+    branches = BranchingModule(t, labels)(random_input(t, points=4))
+    assert list(branches) == ["a", "b"] and branches["a"].type == t.index_select([0, 2, 4, 6])
+    merge = MergeModule([(NormPool(branches["b"].type), "b"), (NormPool(branches["a"].type), "a")])
+    assert merge(branches).shape == (4, 7)
+    assert len(ModuleList([NormPool(t), Linear(t, t)])) == 2
+    with pytest.raises(TypeError, match="EquivariantModules"):
+        ModuleList([torch.nn.ReLU()])
+
+
+def test_layers_refuse_representations_they_cannot_act_on():
+    vectors = O3.type(O3.trivial_repr, O3.irrep(1, 1))
+    for make in (ReLU, ELU, GroupPooling, InnerBatchNorm, PointwiseDropout, ConcatenatedNonLinearity,
+                 lambda t: PointwiseMaxPool(t, 2), lambda t: PointwiseNonLinearity(t)):
+        with pytest.raises(ValueError, match=r"field 1 \(.*\)"):
+            make(vectors)
+    with pytest.raises(ValueError, match="trivial irrep"):
+        NormBatchNorm(vectors)
+    with pytest.raises(ValueError, match="must be trivial"):
+        GatedNonLinearity1(FieldType.from_e3nn("1x1o+1x1o", O3))
+    with pytest.raises(ValueError, match="odd"):
+        Gate(FieldType.from_e3nn("1x0o", O3), FieldType.from_e3nn("1x0e", O3), FieldType.from_e3nn("1x1o", O3))
+    with pytest.raises(ValueError, match="squash"):
+        NormNonLinearity(vectors, "squash")
+    with pytest.raises(ValueError, match="spatial axes"):
+        IIDBatchNorm3d(vectors)(random_input(vectors, points=4))
+    assert IIDBatchNorm1d(vectors)(random_input(vectors, points=4)).shape == (4, 4)
