@@ -8,14 +8,17 @@ from .equivariant_module import EquivariantModule
 from .field_dropout import FieldDropout
 from .identity import IdentityModule
 from .linear import Linear
+from .mlp import MLP
 from .nonlinearities import (
     ELU,
     ConcatenatedNonLinearity,
+    FourierPointwise,
     Gate,
     GatedNonLinearity1,
     GatedNonLinearity2,
     NormNonLinearity,
     PointwiseNonLinearity,
+    QuotientFourierPointwise,
     ReLU,
 )
 from .normalization import FieldBatchNorm, FieldNorm, IIDBatchNorm1d, IIDBatchNorm2d, IIDBatchNorm3d, InnerBatchNorm, NormBatchNorm
@@ -34,6 +37,7 @@ from .pooling import (
     R3Upsampling,
 )
 from .sequential import SequentialModule
+from .tensor_products import ElementwiseTensorProduct, TensorProductModule
 from .structure import (
     BranchingModule,
     DisentangleModule,
@@ -48,9 +52,9 @@ from .structure import (
 __all__ = [
     "EquivariantModule", "IdentityModule", "SequentialModule", "ModuleList",
     "R2Conv", "R3Conv", "R2ConvTransposed", "R3ConvTransposed", "R2PointConv", "R3PointConv", "EdgeGeometry",
-    "Linear",
+    "Linear", "MLP", "TensorProductModule", "ElementwiseTensorProduct",
     "PointwiseNonLinearity", "ReLU", "ELU", "NormNonLinearity", "GatedNonLinearity1", "GatedNonLinearity2", "Gate",
-    "ConcatenatedNonLinearity",
+    "ConcatenatedNonLinearity", "FourierPointwise", "QuotientFourierPointwise",
     "FieldBatchNorm", "InnerBatchNorm", "NormBatchNorm", "IIDBatchNorm1d", "IIDBatchNorm2d", "IIDBatchNorm3d",
     "FieldNorm",
     "GroupPooling", "NormPool", "MaxPoolChannels", "NormMaxPool", "PointwiseMaxPool", "PointwiseAvgPool",

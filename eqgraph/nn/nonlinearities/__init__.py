@@ -1,12 +1,14 @@
 """Equivariant nonlinearities."""
 from .concatenated import ConcatenatedNonLinearity
 from .elu import ELU
+from .fourier_pointwise import FourierPointwise
 from .gate import Gate
 from .gated1 import GatedNonLinearity1
 from .gated2 import GatedNonLinearity2
 from .norm_nonlinearity import NormNonLinearity
 from .pointwise import PointwiseNonLinearity
+from .quotient_fourier_pointwise import QuotientFourierPointwise
 from .relu import ReLU
 
-__all__ = ["ConcatenatedNonLinearity", "ELU", "Gate", "GatedNonLinearity1", "GatedNonLinearity2", "NormNonLinearity",
+__all__ = ["ConcatenatedNonLinearity", "ELU", "FourierPointwise", "QuotientFourierPointwise", "Gate", "GatedNonLinearity1", "GatedNonLinearity2", "NormNonLinearity",
            "PointwiseNonLinearity", "ReLU"]

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ...fields import FieldType
+from ...group import Representation, directsum
+from .sampled_pointwise import SampledPointwise
+from .sampling_grids import SAMPLES_PER_COEFFICIENT, group_grid, irrep_values
+
+
+class FourierPointwise(SampledPointwise):
+    r"""A pointwise nonlinearity on band-limited functions on the group (escnn's semantics):
+    each field holds the Fourier coefficients of :math:`f: G \to \mathbb{R}`,
+
+    .. math::
+        f(g) = \sum_{\psi} \sum_{j < d_\psi / e_\psi} \langle c_{\psi, j}, \psi(g)_{:, j} \rangle,
+
+    transforming by :math:`\bigoplus_\psi \psi^{\oplus d_\psi/e_\psi}` (the band-limited regular
+    representation; :math:`e_\psi` the dimension of :math:`\psi`'s endomorphisms); the layer
+    samples f on about ``N`` group elements, applies ``function`` and projects back.
+
+    Args:
+        gspace: the space (SO(2), O(2), SO(3) or a finite group).
+        channels: the number of fields.
+        irreps: the irreps spanning the band limit, e.g. ``[gs.irrep(k) for k in range(4)]``.
+        function: a pointwise function name (``p_relu``, ``p_elu``, ...).
+        N: the number of samples (default 20 per coefficient; finite groups use all their elements).
+
+    Shapes:
+        - **input:** :math:`(B, C, *S)` or :math:`(N, C)`, ``C = channels * field size``
+        - **output:** the same
+    """
+
+    def __init__(self, gspace, channels: int, irreps: Sequence[Representation], function: str = "p_relu",
+                 N: int | None = None):
+        irreps = list(irreps)
+        multiplicities = [ir.size // ir.sum_of_squares_constituents for ir in irreps]
+        field = directsum([ir for ir, m in zip(irreps, multiplicities) for _ in range(m)], name="spectral_regular")
+        elements = group_grid(gspace.fibergroup, N or SAMPLES_PER_COEFFICIENT * field.size)
+        columns = [irrep_values(ir, elements)[:, :, :m].transpose(0, 2, 1).reshape(len(elements), -1) * np.sqrt(ir.size)
+                   for ir, m in zip(irreps, multiplicities)]  # column j of psi(g), j < m, one after another
+        sampling = np.concatenate(columns, axis=1) / np.sqrt(field.size)
+        super().__init__(FieldType(gspace, [field] * channels), sampling, function)

@@ -1,0 +1,49 @@
+"""The shared machinery of pointwise nonlinearities on sampled band-limited functions."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ...fields import FieldType, GeometricTensor
+from ..constant_buffers import ConstantBuffers
+from ..equivariant_module import EquivariantModule
+from .pointwise import FUNCTIONS
+
+
+class SampledPointwise(ConstantBuffers, EquivariantModule):
+    r"""Every field holds the coefficients :math:`c` of a band-limited function on a space the
+    group acts on; the layer samples it at fixed points, applies a pointwise function there and
+    projects back onto the band limit:
+
+    .. math::
+        y = A^{+}\, \sigma(A c)
+
+    with :math:`A` the sampling matrix. Exactly equivariant for the elements that permute the
+    samples, approximately otherwise (the error shrinks as the samples grow).
+
+    Subclasses give the field's representation and ``A``.
+    """
+
+    def __init__(self, in_type: FieldType, sampling: np.ndarray, function: str):
+        super().__init__()
+        if function not in FUNCTIONS:
+            raise ValueError(f"unknown pointwise function {function!r}; choose one of {sorted(FUNCTIONS)}")
+        field_size = in_type.representations[0].size
+        if sampling.shape[1] != field_size or sampling.shape[0] < field_size:
+            raise ValueError(f"{sampling.shape[0]} samples cannot resolve a band-limited field of size {field_size}; "
+                             "raise N")
+        self.in_type = self.out_type = in_type
+        self.function = function
+        self.register_constant("sampling", sampling)
+        self.register_constant("projection", np.linalg.pinv(sampling))
+
+    def forward(self, input: GeometricTensor) -> GeometricTensor:
+        self.check_type(input)
+        x = input.tensor
+        fields = x.movedim(1, -1).unflatten(-1, (len(self.in_type), -1))  # [..., fields, D]
+        values = FUNCTIONS[self.function][0](fields @ self.sampling.T)
+        out = (values @ self.projection.T).flatten(-2).movedim(-1, 1)
+        return GeometricTensor(out, self.out_type, input.coords)
+
+    def evaluate_output_shape(self, input_shape: tuple) -> tuple:
+        return tuple(input_shape)

@@ -1,0 +1,63 @@
+"""Finite sets of group elements and sphere points on which band-limited features are sampled."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...group import GroupElement
+from ...group.o2 import O2Group
+from ...group.so2 import SO2Group
+from ...group.so3 import SO3Group, wigner_d
+
+SAMPLES_PER_COEFFICIENT = 20
+"""Default number of samples per band-limited coefficient (continuous groups)."""
+
+
+def group_grid(group, N: int) -> list[GroupElement]:
+    """About ``N`` elements of ``group`` for sampling functions on it. Finite groups give all
+    their elements; SO(2) N equally spaced rotations (closed under C_N); O(2) those and their
+    reflections; SO(3) a super-Fibonacci spiral of N rotations (nearly uniform)."""
+    if group.order() > 0:
+        return list(group.elements)
+    if isinstance(group, SO2Group):
+        return [group.element(2 * math.pi * k / N) for k in range(N)]
+    if isinstance(group, O2Group):
+        half = max(1, N // 2)
+        return [group.element((f, 2 * math.pi * k / half)) for f in (0, 1) for k in range(half)]
+    if isinstance(group, SO3Group):
+        return [group.element(m) for m in _super_fibonacci_rotations(N)]
+    raise ValueError(f"no sampling grid is defined for {group.name}")
+
+
+def irrep_values(irrep, elements: list[GroupElement]) -> np.ndarray:
+    """``[n, d, d]``: the irrep at every element (SO(3) evaluates all Wigner-D matrices at once)."""
+    if isinstance(irrep.group, SO3Group) and elements:
+        if irrep.size == 1:
+            return np.ones((len(elements), 1, 1))
+        return wigner_d(irrep.size // 2, np.stack([g.param for g in elements]))
+    return np.stack([irrep(g) for g in elements])
+
+
+def _super_fibonacci_rotations(N: int) -> np.ndarray:
+    """``[N, 3, 3]``: Alexa's super-Fibonacci spiral of unit quaternions, as rotation matrices."""
+    phi, psi = math.sqrt(2.0), 1.533751168755204288118041  # psi^4 = psi + 4
+    s = np.arange(N) + 0.5
+    r, R = np.sqrt(s / N), np.sqrt(1 - s / N)
+    alpha, beta = 2 * math.pi * s / phi, 2 * math.pi * s / psi
+    w, x, y, z = r * np.sin(alpha), r * np.cos(alpha), R * np.sin(beta), R * np.cos(beta)
+    return np.stack([
+        np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)], axis=-1),
+        np.stack([2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)], axis=-1),
+        np.stack([2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)], axis=-1),
+    ], axis=1)
+
+
+def sphere_grid(N: int) -> np.ndarray:
+    """``[N, 3]`` unit vectors of a Fibonacci lattice: nearly uniform, so averages over it
+    converge about as fast as 1/N."""
+    k = np.arange(N) + 0.5
+    z = 1 - 2 * k / N
+    angle = math.pi * (1 + math.sqrt(5)) * k
+    r = np.sqrt(1 - z * z)
+    return np.stack([r * np.cos(angle), r * np.sin(angle), z], axis=1)

@@ -1,0 +1,97 @@
+"""Tensor products, the MLP helper and the sampled Fourier nonlinearities."""
+import pytest
+import torch
+from e3nn import o3
+
+from eqgraph import gspaces
+from eqgraph.fields import FieldType
+from eqgraph.nn import MLP, ElementwiseTensorProduct, FourierPointwise, QuotientFourierPointwise, TensorProductModule
+from eqgraph.testing import assert_equivariant, grid_symmetries, random_elements, random_input
+
+O3 = gspaces.flipRot3dOnR3()
+C8 = gspaces.rot2dOnR2(8)
+
+
+def check_pair(module, x1, x2, elements, atol):
+    out = module(x1, x2)
+    for g in elements:
+        moved = module(x1.transform(g), x2.transform(g))
+        assert torch.allclose(moved.tensor, out.transform(g).tensor, atol=atol), f"{type(module).__name__} at {g}"
+    return out
+
+
+@pytest.mark.parametrize("irreps", [("2x0e+1x1o+1x2e", "1x0e+1x1o", "1x0e+2x1o+1x1e+1x2e+1x2o"),
+                                    ("4x0e+3x1o+2x2e", "1x0e+1x1o+1x2e", "3x0e+2x1o+2x1e+1x2e")])
+def test_tensor_product_is_equivariant_and_as_wide_as_e3nns(irreps, float64):
+    a, b, c = (FieldType.from_e3nn(s, O3) for s in irreps)
+    module = TensorProductModule(a, b, c)
+    assert module.weights.numel() == o3.FullyConnectedTensorProduct(*irreps).weight_numel
+    check_pair(module, random_input(a, points=6), random_input(b, points=6), random_elements(O3.fibergroup, 4, generator=0),
+               1e-10)
+
+
+def test_tensor_product_of_regular_fields_on_grids(float64):
+    a = C8.type(C8.regular_repr, C8.irrep(1))
+    b = C8.type(C8.irrep(2), C8.regular_repr)
+    module = TensorProductModule(a, b, C8.type(C8.regular_repr, C8.irrep(3)))
+    x1, x2 = random_input(a, spatial_shape=(5, 5)), random_input(b, spatial_shape=(5, 5))
+    check_pair(module, x1, x2, grid_symmetries(C8), 1e-10)
+    check_pair(module, random_input(a, points=4), random_input(b, points=4), C8.fibergroup.elements, 1e-10)
+    with pytest.raises(ValueError, match="second input"):
+        module(x1, x1)
+
+
+def test_elementwise_tensor_product_is_the_kronecker_product(float64):
+    a = FieldType.from_e3nn("1x0e+1x1o", O3)
+    b = FieldType.from_e3nn("1x1o+1x2e", O3)
+    module = ElementwiseTensorProduct(a, b)
+    x1, x2 = random_input(a, points=3), random_input(b, points=3)
+    out = check_pair(module, x1, x2, random_elements(O3.fibergroup, 3, generator=1), 1e-10)
+    assert out.shape == (3, 3 + 15)
+    assert torch.allclose(out.tensor[:, 3:], (x1.tensor[:, 1:, None] * x2.tensor[:, None, 3:]).flatten(1))
+
+
+def test_mlp_is_equivariant_and_trains(float64):
+    a = FieldType.from_e3nn("2x0e+1x1o", O3)
+    model = MLP(a, [FieldType.from_e3nn("4x0e+2x1o+1x2e", O3)], FieldType.from_e3nn("1x0e+1x1o", O3))
+    assert_equivariant(model, random_elements(O3.fibergroup, 4, generator=2), atol=1e-10, input=random_input(a, points=5))
+    assert len(model) == 3
+
+
+FOURIER = {
+    "SO(2)": lambda N: FourierPointwise(gspaces.rot2dOnR2(), 2, [gspaces.rot2dOnR2().irrep(k) for k in range(4)], N=N),
+    "O(2)": lambda N: FourierPointwise(gspaces.flipRot2dOnR2(), 2, [gspaces.flipRot2dOnR2().irrep(0, 0),
+                                                                    gspaces.flipRot2dOnR2().irrep(1, 0)]
+                                       + [gspaces.flipRot2dOnR2().irrep(1, k) for k in (1, 2, 3)], N=N),
+    "SO(3)": lambda N: FourierPointwise(gspaces.rot3dOnR3(), 2, [gspaces.rot3dOnR3().irrep(l) for l in range(3)], N=N),
+    "sphere": lambda N: QuotientFourierPointwise(gspaces.rot3dOnR3(), 2, 2, N=N),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FOURIER))
+def test_fourier_nonlinearities_converge_to_equivariance_as_samples_grow(name, float64):
+    errors = []
+    x = None
+    for N in (200, 2000, 20000):
+        module = FOURIER[name](N)
+        x = random_input(module.in_type, points=8) if x is None else x
+        results = assert_equivariant(module, random_elements(module.in_type.fibergroup, 4, generator=3), atol=10, input=x)
+        errors.append(max(e for _, e in results))
+    assert errors[0] > errors[1] > errors[2]
+    assert errors[2] < 2e-3  # the documented bound at 20,000 samples (for |x| ~ 1 inputs)
+
+
+def test_fourier_nonlinearity_is_exact_for_the_sampled_rotations(float64):
+    gs = gspaces.rot2dOnR2()
+    module = FourierPointwise(gs, 3, [gs.irrep(k) for k in range(3)], N=16)
+    x = random_input(module.in_type, points=5)
+    exact = [gs.fibergroup.element(2 * torch.pi * k / 16) for k in range(16)]
+    assert_equivariant(module, exact, atol=1e-10, input=x)
+    finite = FourierPointwise(C8, 2, [C8.irrep(k) for k in range(5)])
+    assert_equivariant(finite, atol=1e-10, input=random_input(finite.in_type, points=4))
+
+
+def test_fourier_nonlinearity_needs_enough_samples():
+    gs = gspaces.rot3dOnR3()
+    with pytest.raises(ValueError, match="raise N"):
+        FourierPointwise(gs, 1, [gs.irrep(l) for l in range(3)], N=10)
