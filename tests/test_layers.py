@@ -20,6 +20,7 @@ from eqgraph.nn import (
     IIDBatchNorm2d,
     IIDBatchNorm3d,
     InnerBatchNorm,
+    LeakyReLU,
     Linear,
     MaskModule,
     MergeModule,
@@ -32,8 +33,10 @@ from eqgraph.nn import (
     PointwiseAdaptiveAvgPool,
     PointwiseAdaptiveMaxPool,
     PointwiseAvgPool,
+    PointwiseAvgPoolAntialiased,
     PointwiseDropout,
     PointwiseMaxPool,
+    PointwiseMaxPoolAntialiased,
     PointwiseNonLinearity,
     R2Upsampling,
     ReLU,
@@ -114,6 +117,7 @@ NODEWISE = {
     "PointwiseNonLinearity": (lambda: PointwiseNonLinearity(permutation_type(), "p_sigmoid"), permutation_type),
     "ReLU": (lambda: ReLU(permutation_type()), permutation_type),
     "ELU": (lambda: ELU(permutation_type()), permutation_type),
+    "LeakyReLU": (lambda: LeakyReLU(permutation_type(), 0.1), permutation_type),
     "NormNonLinearity n_relu": (lambda: _with_bias(NormNonLinearity(mixed_o3_type())), mixed_o3_type),
     "NormNonLinearity n_sigmoid": (lambda: NormNonLinearity(mixed_o2_type(), "n_sigmoid"), mixed_o2_type),
     "NormNonLinearity squash": (lambda: NormNonLinearity(mixed_o3_type(), "squash", bias=False), mixed_o3_type),
@@ -205,19 +209,22 @@ def test_inner_batch_norm_on_graph_nodes_uses_statistics_over_nodes():
     assert abs(first_field.mean().item()) < 1e-5 and abs(first_field.var(unbiased=False).item() - 1) < 1e-3
 
 
-@pytest.mark.parametrize("make", [
-    lambda t: PointwiseMaxPool(t, 2),
-    lambda t: PointwiseAvgPool(t, 2),
-    lambda t: PointwiseAdaptiveAvgPool(t, 1),
-    lambda t: PointwiseAdaptiveMaxPool(t, 2),
-    lambda t: NormMaxPool(t, 2),
-    lambda t: R2Upsampling(t, scale_factor=2),
-    lambda t: MaskModule(t, 8, margin=10),
-], ids=["max", "avg", "adaptive avg", "adaptive max", "norm max", "upsampling", "mask"])
-def test_grid_pooling_is_equivariant_under_pixel_symmetries(make, float64):
+@pytest.mark.parametrize("make, size", [
+    (lambda t: PointwiseMaxPool(t, 2), 8),
+    (lambda t: PointwiseAvgPool(t, 2), 8),
+    (lambda t: PointwiseAdaptiveAvgPool(t, 1), 8),
+    (lambda t: PointwiseAdaptiveMaxPool(t, 2), 8),
+    (lambda t: NormMaxPool(t, 2), 8),
+    (lambda t: R2Upsampling(t, scale_factor=2), 8),
+    (lambda t: MaskModule(t, 8, margin=10), 8),
+    (lambda t: PointwiseMaxPoolAntialiased(t, 2), 8),
+    (lambda t: PointwiseAvgPoolAntialiased(t, sigma=0.8, stride=2), 9),  # strided centres 0, 2, ..., 8: symmetric
+], ids=["max", "avg", "adaptive avg", "adaptive max", "norm max", "upsampling", "mask", "antialiased max",
+        "antialiased avg"])
+def test_grid_pooling_is_equivariant_under_pixel_symmetries(make, size, float64):
     t = permutation_type()
     module = make(t)
-    x = random_input(t, spatial_shape=(8, 8), batch=2)
+    x = random_input(t, spatial_shape=(size, size), batch=2)
     assert_equivariant(module, grid_symmetries(C8), atol=1e-9, input=x)
     assert module.evaluate_output_shape(tuple(x.shape)) == tuple(module(x).shape)
 

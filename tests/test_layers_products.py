@@ -5,7 +5,15 @@ from e3nn import o3
 
 from eqgraph import gspaces
 from eqgraph.fields import FieldType
-from eqgraph.nn import MLP, ElementwiseTensorProduct, FourierPointwise, QuotientFourierPointwise, TensorProductModule
+from eqgraph.nn import (
+    MLP,
+    ElementwiseTensorProduct,
+    FourierELU,
+    FourierPointwise,
+    QuotientFourierELU,
+    QuotientFourierPointwise,
+    TensorProductModule,
+)
 from eqgraph.testing import assert_equivariant, grid_symmetries, random_elements, random_input
 
 O3 = gspaces.flipRot3dOnR3()
@@ -95,3 +103,13 @@ def test_fourier_nonlinearity_needs_enough_samples():
     gs = gspaces.rot3dOnR3()
     with pytest.raises(ValueError, match="raise N"):
         FourierPointwise(gs, 1, [gs.irrep(l) for l in range(3)], N=10)
+
+
+def test_fourier_elus_are_the_elu_variants(float64):
+    gs = gspaces.rot2dOnR2()
+    elu = FourierELU(gs, 2, [gs.irrep(k) for k in range(3)], N=64)
+    assert elu.function == "p_elu"
+    assert_equivariant(elu, [gs.fibergroup.element(2 * torch.pi * k / 64) for k in range(5)], atol=1e-10,
+                       input=random_input(elu.in_type, points=4))
+    sphere = QuotientFourierELU(gspaces.rot3dOnR3(), 1, 1, N=500)
+    assert sphere.function == "p_elu" and sphere.in_type.size == 4

@@ -1,14 +1,16 @@
 """Equivariant nonlinearities."""
 from .concatenated import ConcatenatedNonLinearity
 from .elu import ELU
+from .fourier_elu import FourierELU, QuotientFourierELU
 from .fourier_pointwise import FourierPointwise
 from .gate import Gate
 from .gated1 import GatedNonLinearity1
 from .gated2 import GatedNonLinearity2
+from .leaky_relu import LeakyReLU
 from .norm_nonlinearity import NormNonLinearity
 from .pointwise import PointwiseNonLinearity
 from .quotient_fourier_pointwise import QuotientFourierPointwise
 from .relu import ReLU
 
-__all__ = ["ConcatenatedNonLinearity", "ELU", "FourierPointwise", "QuotientFourierPointwise", "Gate", "GatedNonLinearity1", "GatedNonLinearity2", "NormNonLinearity",
+__all__ = ["ConcatenatedNonLinearity", "ELU", "FourierELU", "QuotientFourierELU", "LeakyReLU", "FourierPointwise", "QuotientFourierPointwise", "Gate", "GatedNonLinearity1", "GatedNonLinearity2", "NormNonLinearity",
            "PointwiseNonLinearity", "ReLU"]

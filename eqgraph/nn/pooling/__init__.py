@@ -1,4 +1,5 @@
 """Invariant maps and pooling over fields, pixels and graphs."""
+from .antialiased import PointwiseAvgPoolAntialiased, PointwiseMaxPoolAntialiased
 from .global_pool import GlobalPool
 from .group_pooling import GroupPooling
 from .max_pool_channels import MaxPoolChannels
@@ -11,5 +12,6 @@ from .pointwise_max_pool import PointwiseMaxPool
 from .upsampling import R2Upsampling, R3Upsampling, Upsampling
 
 __all__ = ["GlobalPool", "GroupPooling", "MaxPoolChannels", "NormMaxPool", "NormPool", "PointwiseAdaptiveAvgPool",
-           "PointwiseAdaptiveMaxPool", "PointwiseAvgPool", "PointwiseMaxPool", "R2Upsampling", "R3Upsampling",
+           "PointwiseAdaptiveMaxPool", "PointwiseAvgPool", "PointwiseAvgPoolAntialiased", "PointwiseMaxPool",
+           "PointwiseMaxPoolAntialiased", "R2Upsampling", "R3Upsampling",
            "Upsampling"]

@@ -1,0 +1,96 @@
+"""Anti-aliased pooling (Zhang, "Making Convolutional Networks Shift-Invariant Again"): blur
+with an isotropic Gaussian before subsampling, so the blur commutes with grid rotations."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ...fields import FieldType, GeometricTensor
+from ...fields.grid_transform import grid_positions
+from ..capabilities import is_permutation, require
+from ..constant_buffers import ConstantBuffers
+from ..equivariant_module import EquivariantModule
+
+
+class PointwiseAvgPoolAntialiased(ConstantBuffers, EquivariantModule):
+    r"""Channel-wise Gaussian blur with stride: :math:`y = (G_\sigma * x)[\text{stride}]`, the
+    filter spanning three standard deviations; linear, so for every representation.
+
+    Args:
+        in_type: the input (and output) type.
+        sigma: the blur's standard deviation, in pixels.
+        stride: the subsampling step.
+        padding: zero padding (default: keeps the size at stride 1).
+
+    Shapes:
+        - **input:** :math:`(B, C, *S)`
+        - **output:** :math:`(B, C, *S')`
+    """
+
+    def __init__(self, in_type: FieldType, sigma: float, stride: int, padding: int | None = None):
+        super().__init__()
+        self.in_type = self.out_type = in_type
+        self.d = in_type.gspace.dimensionality
+        size = 2 * int(math.ceil(3 * sigma)) + 1
+        self.stride = stride
+        self.padding = (size - 1) // 2 if padding is None else padding
+        self.register_constant("blur", _gaussian(size, sigma, self.d))
+
+    def _blur(self, x: torch.Tensor, stride: int) -> torch.Tensor:
+        channels = x.shape[1]
+        weight = self.blur.expand(channels, 1, *self.blur.shape)
+        conv = F.conv2d if self.d == 2 else F.conv3d
+        return conv(x, weight, stride=stride, padding=self.padding, groups=channels)
+
+    def forward(self, input: GeometricTensor) -> GeometricTensor:
+        self.check_type(input)
+        _check_grid(self, input)
+        return GeometricTensor(self._blur(input.tensor, self.stride), self.out_type)
+
+    def evaluate_output_shape(self, input_shape: tuple) -> tuple:
+        return tuple(self.forward(GeometricTensor(torch.zeros(input_shape), self.in_type)).shape)
+
+
+class PointwiseMaxPoolAntialiased(PointwiseAvgPoolAntialiased):
+    r"""Channel-wise max over ``kernel_size`` windows at stride 1, then a Gaussian blur with
+    stride (escnn's semantics); fields must act by permutations.
+
+    Args:
+        in_type: the input (and output) type.
+        kernel_size: the max window.
+        stride: the subsampling step (default ``kernel_size``).
+        padding: zero padding of the max window.
+        sigma: the blur's standard deviation.
+
+    Shapes:
+        - **input:** :math:`(B, C, *S)`
+        - **output:** :math:`(B, C, *S')`
+    """
+
+    def __init__(self, in_type: FieldType, kernel_size: int, stride: int | None = None, padding: int = 0,
+                 sigma: float = 0.6):
+        require(in_type, is_permutation, "max-pooling channel by channel needs permutation representations",
+                type(self).__name__)
+        super().__init__(in_type, sigma, stride or kernel_size)
+        self.kernel_size, self.max_padding = kernel_size, padding
+
+    def forward(self, input: GeometricTensor) -> GeometricTensor:
+        self.check_type(input)
+        _check_grid(self, input)
+        pool = F.max_pool2d if self.d == 2 else F.max_pool3d
+        pooled = pool(input.tensor, self.kernel_size, stride=1, padding=self.max_padding)
+        return GeometricTensor(self._blur(pooled, self.stride), self.out_type)
+
+
+def _gaussian(size: int, sigma: float, d: int) -> np.ndarray:
+    distances = (grid_positions((size,) * d) ** 2).sum(1).reshape((size,) * d)
+    kernel = np.exp(-distances / (2 * sigma ** 2))
+    return kernel / kernel.sum()
+
+
+def _check_grid(module, input: GeometricTensor) -> None:
+    if not input.is_grid:
+        raise ValueError(f"{type(module).__name__} pools pixels or voxels, got node features {tuple(input.shape)}")
