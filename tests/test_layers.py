@@ -15,10 +15,14 @@ from eqgraph.nn import (
     GatedNonLinearity1,
     GatedNonLinearity2,
     GlobalPool,
+    GNormBatchNorm,
     GroupPooling,
     IIDBatchNorm1d,
     IIDBatchNorm2d,
     IIDBatchNorm3d,
+    InducedNormBatchNorm,
+    InducedNormNonLinearity,
+    InducedNormPool,
     InnerBatchNorm,
     LeakyReLU,
     Linear,
@@ -89,6 +93,13 @@ def _check_train_mode(module, x, elements, atol):
         assert torch.allclose(module(x.transform(g)).tensor, out.transform(g).tensor, atol=atol), f"{type(module).__name__} at {g}"
 
 
+def induced_type():
+    d4 = gspaces.flipRot2dOnR2(4)
+    c4 = d4.fibergroup.subgroup((None, 4))[0]
+    return d4.type(d4.induced_repr((None, 4), c4.irrep(1)), d4.induced_repr((None, 4), c4.irrep(1)),
+                   d4.induced_repr((None, 4), c4.irrep(2)))
+
+
 def _gated_o3_type():
     return FieldType.from_e3nn("1x0e+1x1o+1x0e+1x2e", O3)
 
@@ -131,6 +142,8 @@ NODEWISE = {
     "FieldNorm": (lambda: _with_bias(FieldNorm(mixed_o3_type())), mixed_o3_type),
     "GroupPooling": (lambda: GroupPooling(permutation_type()), permutation_type),
     "NormPool": (lambda: NormPool(mixed_o3_type()), mixed_o3_type),
+    "InducedNormPool": (lambda: InducedNormPool(induced_type()), induced_type),
+    "InducedNormNonLinearity": (lambda: _with_bias(InducedNormNonLinearity(induced_type())), induced_type),
     "FieldDropout (eval)": (lambda: FieldDropout(mixed_o3_type(), 0.3), mixed_o3_type),
     "PointwiseDropout (eval)": (lambda: PointwiseDropout(permutation_type(), 0.3), permutation_type),
     "DisentangleModule": (lambda: DisentangleModule(C8.type(C8.regular_repr.tensor(C8.irrep(1)), C8.regular_repr)),
@@ -155,7 +168,10 @@ def test_nodewise_modules_are_equivariant_on_grids_and_graphs(name, float64):
     lambda: (InnerBatchNorm(permutation_type()), permutation_type()),
     lambda: (NormBatchNorm(no_trivial_o3_type()), no_trivial_o3_type()),
     lambda: (IIDBatchNorm2d(mixed_o2_type()), mixed_o2_type()),
-], ids=["InnerBatchNorm", "NormBatchNorm", "IIDBatchNorm"])
+    lambda: (GNormBatchNorm(mixed_o2_type() + O2.type(O2.irrep(1, 1).tensor(O2.irrep(1, 2)))),
+             mixed_o2_type() + O2.type(O2.irrep(1, 1).tensor(O2.irrep(1, 2)))),
+    lambda: (InducedNormBatchNorm(induced_type()), induced_type()),
+], ids=["InnerBatchNorm", "NormBatchNorm", "IIDBatchNorm", "GNormBatchNorm", "InducedNormBatchNorm"])
 def test_batch_norms_are_equivariant_in_train_and_eval_mode(make, float64):
     module, in_type = make()
     _with_bias(module)
@@ -315,6 +331,9 @@ def test_layers_refuse_representations_they_cannot_act_on():
             make(vectors)
     with pytest.raises(ValueError, match="trivial irrep"):
         NormBatchNorm(vectors)
+    for make in (InducedNormPool, InducedNormNonLinearity, InducedNormBatchNorm):
+        with pytest.raises(ValueError, match="induced representations"):
+            make(O3.type(O3.irrep(1, 1)))
     with pytest.raises(ValueError, match="must be trivial"):
         GatedNonLinearity1(FieldType.from_e3nn("1x1o+1x1o", O3))
     with pytest.raises(ValueError, match="odd"):

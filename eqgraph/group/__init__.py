@@ -14,13 +14,13 @@ from .intertwiners import clebsch_gordan, homomorphism_basis
 from .o2 import O2Group, o2_group
 from .polyhedral import PolyhedralGroup, ico_group, octa_group
 from .product import FullPolyhedralGroup, O3Group, full_ico_group, full_octa_group, o3_group
-from .representation import IrreducibleRepresentation, Representation, directsum
+from .representation import InducedRepresentation, IrreducibleRepresentation, Representation, directsum
 from .so2 import SO2Group, so2_group
 from .so3 import SO3Group, so3_group
 
 __all__ = [
     "Group", "FiniteGroup", "GroupElement", "SubgroupMap",
-    "Representation", "IrreducibleRepresentation", "directsum", "disentangle", "decompose",
+    "Representation", "IrreducibleRepresentation", "InducedRepresentation", "directsum", "disentangle", "decompose",
     "homomorphism_basis", "clebsch_gordan",
     "cyclic_group", "dihedral_group", "so2_group", "o2_group", "so3_group", "o3_group",
     "octa_group", "full_octa_group", "ico_group", "full_ico_group", "inversion_group",

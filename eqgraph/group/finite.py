@@ -9,7 +9,7 @@ from ._linalg import module_gram_schmidt
 from .decomposition import decompose
 from .element import GroupElement
 from .group import Group
-from .representation import CONCATENATED, GATED, NORM, POINTWISE, Representation
+from .representation import CONCATENATED, GATED, NORM, POINTWISE, InducedRepresentation, Representation
 
 
 class FiniteGroup(Group):
@@ -180,7 +180,8 @@ class FiniteGroup(Group):
 
         ids, q = decompose(self, matrix_of, k * d)
         supported = {NORM, GATED} | ({POINTWISE} & representation.supported_nonlinearities)
-        return Representation(self, f"induced[{subgroup_id}]({representation.name})", ids, q, supported, q.T)
+        return InducedRepresentation(self, f"induced[{subgroup_id}]({representation.name})", ids, q, supported, q.T,
+                                     subgroup_id, representation)
 
     def _restrict_by_lookup(self, sub: "FiniteGroup", subgroup_id, p) -> Any | None:
         """Generic restriction for finite subgroups: search the inclusion's image."""

@@ -204,6 +204,28 @@ class IrreducibleRepresentation(Representation):
         return (_lookup_irrep, (self.group, self.id))
 
 
+class InducedRepresentation(Representation):
+    r"""A representation induced from a subgroup, :math:`\mathrm{Ind}_H^G \sigma`, whose channels
+    are ``len(cosets)`` consecutive blocks of ``inducing.size`` channels that the group permutes
+    (acting by :math:`\sigma` inside them): what induced norm layers need to know.
+
+    Args:
+        subgroup_id: H's id in the group.
+        inducing: the representation :math:`\sigma` of H.
+        Other arguments as :class:`Representation`.
+    """
+
+    def __init__(self, group, name, irreps, change_of_basis, supported_nonlinearities, change_of_basis_inv,
+                 subgroup_id, inducing: Representation):
+        super().__init__(group, name, irreps, change_of_basis, supported_nonlinearities, change_of_basis_inv)
+        self.subgroup_id = subgroup_id
+        self.inducing = inducing
+
+    @property
+    def block_size(self) -> int:
+        return self.inducing.size
+
+
 def _lookup_irrep(group: "Group", id: Hashable) -> IrreducibleRepresentation:
     return group.irrep(*_as_args(id))
 

@@ -17,6 +17,7 @@ from .nonlinearities import (
     Gate,
     GatedNonLinearity1,
     GatedNonLinearity2,
+    InducedNormNonLinearity,
     LeakyReLU,
     NormNonLinearity,
     PointwiseNonLinearity,
@@ -24,11 +25,22 @@ from .nonlinearities import (
     QuotientFourierPointwise,
     ReLU,
 )
-from .normalization import FieldBatchNorm, FieldNorm, IIDBatchNorm1d, IIDBatchNorm2d, IIDBatchNorm3d, InnerBatchNorm, NormBatchNorm
+from .normalization import (
+    FieldBatchNorm,
+    FieldNorm,
+    GNormBatchNorm,
+    IIDBatchNorm1d,
+    IIDBatchNorm2d,
+    IIDBatchNorm3d,
+    InducedNormBatchNorm,
+    InnerBatchNorm,
+    NormBatchNorm,
+)
 from .pointwise_dropout import PointwiseDropout
 from .pooling import (
     GlobalPool,
     GroupPooling,
+    InducedNormPool,
     MaxPoolChannels,
     NormMaxPool,
     NormPool,
@@ -60,7 +72,7 @@ __all__ = [
     "Linear", "MLP", "TensorProductModule", "ElementwiseTensorProduct",
     "PointwiseNonLinearity", "ReLU", "ELU", "NormNonLinearity", "GatedNonLinearity1", "GatedNonLinearity2", "Gate",
     "ConcatenatedNonLinearity", "FourierPointwise", "QuotientFourierPointwise", "FourierELU", "QuotientFourierELU",
-    "LeakyReLU",
+    "LeakyReLU", "InducedNormNonLinearity", "InducedNormPool", "InducedNormBatchNorm", "GNormBatchNorm",
     "FieldBatchNorm", "InnerBatchNorm", "NormBatchNorm", "IIDBatchNorm1d", "IIDBatchNorm2d", "IIDBatchNorm3d",
     "FieldNorm",
     "GroupPooling", "NormPool", "MaxPoolChannels", "NormMaxPool", "PointwiseMaxPool", "PointwiseAvgPool",
