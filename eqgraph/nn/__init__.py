@@ -37,6 +37,20 @@ from .normalization import (
     NormBatchNorm,
 )
 from .pointwise_dropout import PointwiseDropout
+from .pooling import (  # escnn's per-dimension names of the pools
+    PointwiseAdaptiveAvgPool2D,
+    PointwiseAdaptiveAvgPool3D,
+    PointwiseAdaptiveMaxPool2D,
+    PointwiseAdaptiveMaxPool3D,
+    PointwiseAvgPool2D,
+    PointwiseAvgPool3D,
+    PointwiseAvgPoolAntialiased2D,
+    PointwiseAvgPoolAntialiased3D,
+    PointwiseMaxPool2D,
+    PointwiseMaxPool3D,
+    PointwiseMaxPoolAntialiased2D,
+    PointwiseMaxPoolAntialiased3D,
+)
 from .pooling import (
     GlobalPool,
     GroupPooling,
@@ -81,5 +95,8 @@ __all__ = [
     "FieldDropout", "PointwiseDropout",
     "BranchingModule", "MergeModule", "MultipleModule", "RestrictionModule", "DisentangleModule", "ReshuffleModule",
     "MaskModule",
+    "PointwiseMaxPool2D", "PointwiseMaxPool3D", "PointwiseAvgPool2D", "PointwiseAvgPool3D", "PointwiseAdaptiveAvgPool2D",
+    "PointwiseAdaptiveAvgPool3D", "PointwiseAdaptiveMaxPool2D", "PointwiseAdaptiveMaxPool3D", "PointwiseMaxPoolAntialiased2D",
+    "PointwiseMaxPoolAntialiased3D", "PointwiseAvgPoolAntialiased2D", "PointwiseAvgPoolAntialiased3D",
     "init", "FieldType", "GeometricTensor", "tensor_directsum",
 ]

@@ -12,7 +12,21 @@ from .pointwise_avg_pool import PointwiseAvgPool
 from .pointwise_max_pool import PointwiseMaxPool
 from .upsampling import R2Upsampling, R3Upsampling, Upsampling
 
-__all__ = ["GlobalPool", "GroupPooling", "InducedNormPool", "MaxPoolChannels", "NormMaxPool", "NormPool", "PointwiseAdaptiveAvgPool",
+# escnn's per-dimension names: the classes above choose 2D or 3D from the gspace
+PointwiseMaxPool2D = PointwiseMaxPool3D = PointwiseMaxPool
+PointwiseAvgPool2D = PointwiseAvgPool3D = PointwiseAvgPool
+PointwiseAdaptiveAvgPool2D = PointwiseAdaptiveAvgPool3D = PointwiseAdaptiveAvgPool
+PointwiseAdaptiveMaxPool2D = PointwiseAdaptiveMaxPool3D = PointwiseAdaptiveMaxPool
+PointwiseMaxPoolAntialiased2D = PointwiseMaxPoolAntialiased3D = PointwiseMaxPoolAntialiased
+PointwiseAvgPoolAntialiased2D = PointwiseAvgPoolAntialiased3D = PointwiseAvgPoolAntialiased
+ESCNN_ALIASES = [
+    "PointwiseMaxPool2D", "PointwiseMaxPool3D", "PointwiseAvgPool2D", "PointwiseAvgPool3D",
+    "PointwiseAdaptiveAvgPool2D", "PointwiseAdaptiveAvgPool3D", "PointwiseAdaptiveMaxPool2D", "PointwiseAdaptiveMaxPool3D",
+    "PointwiseMaxPoolAntialiased2D", "PointwiseMaxPoolAntialiased3D", "PointwiseAvgPoolAntialiased2D",
+    "PointwiseAvgPoolAntialiased3D",
+]
+
+__all__ = ESCNN_ALIASES + ["GlobalPool", "GroupPooling", "InducedNormPool", "MaxPoolChannels", "NormMaxPool", "NormPool", "PointwiseAdaptiveAvgPool",
            "PointwiseAdaptiveMaxPool", "PointwiseAvgPool", "PointwiseAvgPoolAntialiased", "PointwiseMaxPool",
            "PointwiseMaxPoolAntialiased", "R2Upsampling", "R3Upsampling",
            "Upsampling"]
