@@ -23,6 +23,33 @@ if {empty_cache}:  # send escnn's on-disk joblib cache (inside its site-packages
 import torch
 """
 
+# Snippet defining measure(step): the median time of {repeats} calls after two warm-ups, and how far
+# resident memory rose during them (Linux: the peak is reset through /proc/self/clear_refs).
+TIMING = """
+import gc, json, statistics, time, warnings
+warnings.simplefilter("ignore")
+import torch
+torch.manual_seed(0)
+
+def memory_kb(field):
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field))
+
+def measure(step, repeats={repeats}):
+    for _ in range(2):
+        step()
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as refs:  # reset the peak resident size (VmHWM)
+        refs.write("5")
+    before = memory_kb("VmRSS:")
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t)
+    return {{"time": statistics.median(times), "peak_mb": (memory_kb("VmHWM:") - before) / 1024}}
+"""
+
 
 def escnn_python() -> str | None:
     """The escnn venv's python: $ESCNN_PYTHON, else .venv-escnn at the repository root; None if

@@ -23,34 +23,10 @@ import tempfile
 from pathlib import Path
 
 import torch
-from _reference import ESCNN_PRELUDE, escnn_python, fmt, ratio, run_json, this_python
+from _reference import ESCNN_PRELUDE, TIMING, escnn_python, fmt, ratio, run_json, this_python
 
 REPEATS = 2 if "--quick" in sys.argv else 5
 
-TIMING = """
-import gc, json, statistics, time, warnings
-warnings.simplefilter("ignore")
-import torch
-torch.manual_seed(0)
-
-def memory_kb(field):
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith(field))
-
-def measure(step, repeats={repeats}):
-    for _ in range(2):
-        step()
-    gc.collect()
-    with open("/proc/self/clear_refs", "w") as refs:  # reset the peak resident size (VmHWM)
-        refs.write("5")
-    before = memory_kb("VmRSS:")
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t)
-    return {{"time": statistics.median(times), "peak_mb": (memory_kb("VmHWM:") - before) / 1024}}
-"""
 
 # ----------------------------------------------------------------- grid layers (cases 1-4)
 GRID_STEP = """

@@ -1,10 +1,12 @@
 """Linear: the most general equivariant linear map between field types, node by node."""
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from ..fields import FieldType, GeometricTensor
 from .constant_buffers import ConstantBuffers
+from .conv.irrep_paths import IrrepPaths
 from .conv.layout import KernelLayout
 from .conv.stencil_expansion import StencilExpansion
 from .equivariant_module import EquivariantModule
@@ -43,6 +45,17 @@ class Linear(ConstantBuffers, EquivariantModule):
         self.bias = None if expansion is None else torch.nn.Parameter(torch.zeros(expansion.shape[1]))
         if initialize:
             generalized_he_init(self.weights.data, self.basisexpansion)
+        self.blockwise = _irreps_only(in_type) and _irreps_only(out_type)
+        if self.blockwise:  # irrep fields (e3nn's types): one GEMM per irrep instead of a dense matrix
+            self.paths = IrrepPaths(self.layout, radial_size=1)
+            self.register_buffer("in_order", torch.as_tensor(self.paths.in_order), persistent=False)
+            self.register_buffer("out_inverse", torch.as_tensor(np.argsort(self.paths.out_order)), persistent=False)
+            for n, path in enumerate(self.paths.paths):
+                maps = path.angular_maps[..., 0]  # [A, d, d]: the endomorphisms of the irrep
+                identity = maps.shape[0] == 1 and np.allclose(maps[0], np.eye(maps.shape[1]))
+                self.register_constant(f"endomorphisms_{n}", None if identity else maps)
+                index = np.where(path.weight_index < 0, self.layout.size, path.weight_index)
+                self.register_buffer(f"weight_index_{n}", torch.as_tensor(index.reshape(-1)), persistent=False)
 
     def matrix(self) -> torch.Tensor:
         """``[c_out, c_in]``: the equivariant matrix W."""
@@ -51,8 +64,34 @@ class Linear(ConstantBuffers, EquivariantModule):
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
         bias = None if self.bias is None else self.bias_expansion @ self.bias
-        out = torch.nn.functional.linear(input.tensor.movedim(1, -1), self.matrix(), bias).movedim(-1, 1)
-        return GeometricTensor(out, self.out_type, input.coords)
+        rows = input.tensor.movedim(1, -1)
+        if self.blockwise:
+            out = self._blockwise(rows.reshape(-1, rows.shape[-1]))
+            out = (out if bias is None else out + bias).view(*rows.shape[:-1], -1)
+        else:
+            out = torch.nn.functional.linear(rows, self.matrix(), bias)
+        return GeometricTensor(out.movedim(-1, 1), self.out_type, input.coords)
+
+    def _blockwise(self, rows: torch.Tensor) -> torch.Tensor:
+        M = rows.shape[0]
+        padded = torch.cat([self.weights, self.weights.new_zeros(1)])
+        grouped = rows.index_select(1, self.in_order)
+        inputs = grouped.split([c.multiplicity * c.dimension for c in self.paths.in_copies], dim=1)
+        paths = {p.out_index: (n, p) for n, p in enumerate(self.paths.paths)}
+        pieces = []
+        for o, copies in enumerate(self.paths.out_copies):
+            if o not in paths:
+                pieces.append(rows.new_zeros(M, copies.multiplicity * copies.dimension))
+                continue
+            n, path = paths[o]
+            m_out, m_in, A, _ = path.weight_index.shape
+            d = copies.dimension
+            x = inputs[path.in_index].view(M, d, m_in)
+            endomorphisms = getattr(self, f"endomorphisms_{n}")
+            z = x if endomorphisms is None else torch.einsum("aoi,Mic->Moac", endomorphisms, x)
+            w = padded[getattr(self, f"weight_index_{n}")].view(m_out, m_in, A).permute(2, 1, 0).reshape(A * m_in, m_out)
+            pieces.append((z.reshape(M * d, A * m_in) @ w).view(M, d * m_out))
+        return torch.cat(pieces, dim=1).index_select(1, self.out_inverse)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])
@@ -69,3 +108,8 @@ class Linear(ConstantBuffers, EquivariantModule):
 
     def extra_repr(self) -> str:
         return f"{self.in_type} -> {self.out_type}, weights={self.weights.numel()}"
+
+
+def _irreps_only(field_type: FieldType) -> bool:
+    return all(len(r.irreps) == 1 and r.change_of_basis.shape == (r.size, r.size)
+               and np.allclose(r.change_of_basis, np.eye(r.size)) for r in field_type.representations)

@@ -54,16 +54,28 @@ class GatedNonLinearity1(EquivariantModule):
         self.register_buffer("gate_of_channel", torch.repeat_interleave(torch.arange(len(sizes)), torch.tensor(sizes)),
                              persistent=False)
         self.bias = torch.nn.Parameter(torch.zeros(len(gate_fields)))
+        self.gate_slice = _as_slice(in_type.field_channels(gate_fields))
+        self.gated_slice = _as_slice(in_type.field_channels(gated_fields))
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
         x = input.tensor
         shape = (1, -1) + (1,) * (x.dim() - 2)
-        gates = torch.sigmoid(x.index_select(1, self.gate_channels) + self.bias.view(shape))
-        gated = x.index_select(1, self.gated_channels) * gates.index_select(1, self.gate_of_channel)
+        gate_values = x[:, self.gate_slice] if self.gate_slice else x.index_select(1, self.gate_channels)
+        gated_values = x[:, self.gated_slice] if self.gated_slice else x.index_select(1, self.gated_channels)
+        gates = torch.sigmoid(gate_values + self.bias.view(shape))
+        gated = gated_values * gates.index_select(1, self.gate_of_channel)
         if self.drop_gates:
             return GeometricTensor(gated, self.out_type, input.coords)
         return GeometricTensor(x.index_copy(1, self.gated_channels, gated), self.out_type, input.coords)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])
+
+
+def _as_slice(channels) -> slice | None:
+    """The channels as a slice when they are one consecutive run (cheaper than indexing)."""
+    channels = list(channels)
+    if channels and channels == list(range(channels[0], channels[-1] + 1)):
+        return slice(channels[0], channels[-1] + 1)
+    return None

@@ -43,6 +43,7 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
         expansion = trivial_bias_expansion(in_type) if (affine and self.centre) else None
         self.register_constant("bias_expansion", expansion)
         self.bias = None if expansion is None else torch.nn.Parameter(torch.zeros(expansion.shape[1]))
+        self.fused_size = _fused_field_size(in_type, self.centre)
         if track_running_stats:
             self.register_buffer("running_mean", torch.zeros(in_type.size))
             self.register_buffer("running_var", torch.ones(n))
@@ -53,6 +54,8 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
         x = input.tensor
+        if self.fused_size is not None:
+            return GeometricTensor(self._fused(x), self.out_type, input.coords)
         use_batch = self.training or not self.track_running_stats
         if use_batch:
             mean, var, count = self._batch_statistics(x)
@@ -68,6 +71,30 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
         if self.bias is not None:
             out = out + (self.bias_expansion @ self.bias).view(shape)
         return GeometricTensor(out, self.out_type, input.coords)
+
+    def _fused(self, x: torch.Tensor) -> torch.Tensor:
+        """Fields of one size whose mean is their channels' average: one ``batch_norm`` call with
+        the fields as its channels, with the same statistics and updates."""
+        n, d = len(self.in_type), self.fused_size
+        if x.numel() // x.shape[1] < 2 and self.training:
+            raise ValueError(f"{type(self).__name__} needs more than one value per channel in training, got "
+                             f"input of shape {tuple(x.shape)}")
+        fields = x.reshape(x.shape[0], n, -1)
+        bias = None if self.bias is None else (self.bias_expansion @ self.bias).view(n, d)[:, 0]
+        use_batch = self.training or not self.track_running_stats
+        if not use_batch:
+            mean = self.running_mean.view(n, d)[:, 0]
+            out = torch.nn.functional.batch_norm(fields, mean, self.running_var, self.weight, bias, False, 0.0, self.eps)
+        elif self.training and self.track_running_stats:
+            self.num_batches_tracked += 1
+            factor = 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
+            mean = self.running_mean.view(n, d)[:, 0].clone()
+            out = torch.nn.functional.batch_norm(fields, mean, self.running_var, self.weight, bias, True, factor, self.eps)
+            with torch.no_grad():
+                self.running_mean.copy_(mean.repeat_interleave(d))
+        else:
+            out = torch.nn.functional.batch_norm(fields, None, None, self.weight, bias, True, 0.0, self.eps)
+        return out.reshape(x.shape)
 
     def _batch_statistics(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, int]:
         dims = [0] + list(range(2, x.dim()))
@@ -112,6 +139,18 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
             bias = self.bias_expansion @ self.bias if self.bias is not None else torch.zeros(self.in_type.size)
             module.bias.copy_(bias)
         return module.eval()
+
+
+def _fused_field_size(field_type: FieldType, centre: bool) -> int | None:
+    """The common field size when the statistics reduce to plain per-field batch norm: every
+    field of one size and a mean that is the average of each field's channels (transitive
+    permutation representations); None otherwise."""
+    sizes = {r.size for r in field_type.representations}
+    if len(sizes) != 1 or not centre:
+        return None
+    d = sizes.pop()
+    averaging = np.kron(np.eye(len(field_type)), np.full((d, d), 1.0 / d))
+    return d if np.allclose(_invariant_projector(field_type), averaging, atol=1e-9) else None
 
 
 def _invariant_projector(field_type: FieldType) -> np.ndarray:

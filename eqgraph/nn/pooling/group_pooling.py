@@ -29,13 +29,18 @@ class GroupPooling(EquivariantModule):
         self.in_type = in_type
         self.out_type = FieldType(in_type.gspace, [in_type.gspace.trivial_repr] * len(in_type))
         self.register_buffer("field_of_channel", field_of_channel(in_type), persistent=False)
+        sizes = {r.size for r in in_type.representations}
+        self.field_size = sizes.pop() if len(sizes) == 1 else None  # equal sizes: a reshape replaces the scatter
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
         x = input.tensor
-        index = self.field_of_channel.view(1, -1, *[1] * (x.dim() - 2)).expand_as(x)
-        out = x.new_zeros(x.shape[0], len(self.in_type), *x.shape[2:])
-        out = out.scatter_reduce(1, index, x, reduce="amax", include_self=False)
+        if self.field_size is not None:
+            out = x.unflatten(1, (len(self.in_type), self.field_size)).amax(2)
+        else:
+            index = self.field_of_channel.view(1, -1, *[1] * (x.dim() - 2)).expand_as(x)
+            out = x.new_zeros(x.shape[0], len(self.in_type), *x.shape[2:])
+            out = out.scatter_reduce(1, index, x, reduce="amax", include_self=False)
         return GeometricTensor(out, self.out_type, input.coords)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
