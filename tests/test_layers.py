@@ -246,14 +246,27 @@ def test_grid_pooling_is_equivariant_under_pixel_symmetries(make, size, float64)
 
 
 @pytest.mark.parametrize("make", [lambda t: PointwiseMaxPool(t, 2), lambda t: PointwiseAvgPool(t, 2, 2),
-                                  lambda t: PointwiseAdaptiveAvgPool(t, 2), lambda t: R2Upsampling(t, scale_factor=3),
-                                  lambda t: ReLU(t), lambda t: PointwiseDropout(t, 0.2)],
-                         ids=["max", "avg", "adaptive", "upsampling", "relu", "dropout"])
+                                  lambda t: PointwiseAdaptiveAvgPool(t, 2), lambda t: PointwiseAdaptiveMaxPool(t, 3),
+                                  lambda t: R2Upsampling(t, scale_factor=3), lambda t: ReLU(t), lambda t: ELU(t, 0.5),
+                                  lambda t: LeakyReLU(t, 0.2), lambda t: PointwiseNonLinearity(t, "p_tanh"),
+                                  lambda t: PointwiseDropout(t, 0.2), lambda t: _trained(InnerBatchNorm(t), t),
+                                  lambda t: _trained(IIDBatchNorm2d(t), t),
+                                  lambda t: SequentialModule(ReLU(t), PointwiseAvgPool(t, 2))],
+                         ids=["max", "avg", "adaptive avg", "adaptive max", "upsampling", "relu", "elu", "leaky relu",
+                              "pointwise", "dropout", "inner batch norm", "iid batch norm", "sequential"])
 def test_exports_give_equal_outputs(make):
     t = permutation_type()
     module = make(t).eval()
     x = random_input(t, spatial_shape=(8, 8))
-    assert torch.allclose(module(x).tensor, module.export()(x.tensor))
+    assert torch.allclose(module(x).tensor, module.export()(x.tensor), atol=1e-6)
+
+
+def _trained(norm, t):
+    """A batch norm with running statistics and affine parameters away from their defaults."""
+    _with_bias(norm)
+    for _ in range(3):
+        norm(random_input(t, spatial_shape=(6, 6), batch=4) * 2.0)
+    return norm
 
 
 def test_linear_and_group_pooling_export():

@@ -95,6 +95,8 @@ def test_fourier_nonlinearity_is_exact_for_the_sampled_rotations(float64):
     x = random_input(module.in_type, points=5)
     exact = [gs.fibergroup.element(2 * torch.pi * k / 16) for k in range(16)]
     assert_equivariant(module, exact, atol=1e-10, input=x)
+    grid = random_input(module.in_type, spatial_shape=(5, 5))  # quarter turns are among the 16 samples
+    assert_equivariant(module, grid_symmetries(gs), atol=1e-10, input=grid)
     finite = FourierPointwise(C8, 2, [C8.irrep(k) for k in range(5)])
     assert_equivariant(finite, atol=1e-10, input=random_input(finite.in_type, points=4))
 
