@@ -93,6 +93,11 @@ def _check_train_mode(module, x, elements, atol):
         assert torch.allclose(module(x.transform(g)).tensor, out.transform(g).tensor, atol=atol), f"{type(module).__name__} at {g}"
 
 
+def signed_type():
+    d4 = gspaces.flipRot2dOnR2(4)
+    return d4.type(d4.irrep(1, 0), d4.regular_repr, d4.irrep(1, 2), d4.irrep(0, 2))
+
+
 def induced_type():
     d4 = gspaces.flipRot2dOnR2(4)
     c4 = d4.fibergroup.subgroup((None, 4))[0]
@@ -139,6 +144,7 @@ NODEWISE = {
     "Gate": (lambda: Gate(FieldType.from_e3nn("2x0e+1x0o", O3), FieldType.from_e3nn("2x0e", O3),
                           FieldType.from_e3nn("1x1o+1x2e", O3), act_scalars=torch.tanh), _gate_o3_type),
     "ConcatenatedNonLinearity": (lambda: ConcatenatedNonLinearity(permutation_type()), permutation_type),
+    "ConcatenatedNonLinearity signed": (lambda: ConcatenatedNonLinearity(signed_type()), signed_type),
     "FieldNorm": (lambda: _with_bias(FieldNorm(mixed_o3_type())), mixed_o3_type),
     "GroupPooling": (lambda: GroupPooling(permutation_type()), permutation_type),
     "NormPool": (lambda: NormPool(mixed_o3_type()), mixed_o3_type),

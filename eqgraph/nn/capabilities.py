@@ -20,6 +20,17 @@ def is_permutation(rep: Representation) -> bool:
     return cached
 
 
+def is_signed_permutation(rep: Representation) -> bool:
+    """True when every element acts by a permutation matrix with signs (concatenated maps)."""
+    key = ("is_signed_permutation", rep)
+    cached = rep.group._cache.get(key)
+    if cached is None:
+        elements = rep.group.elements if rep.group.order() > 0 else rep.group.testing_elements()
+        cached = all(_is_permutation_matrix(np.abs(rep(g))) for g in elements)
+        rep.group._cache[key] = cached
+    return cached
+
+
 def contains_trivial(rep: Representation) -> bool:
     return rep.group.trivial_representation.irreps[0] in rep.irreps
 

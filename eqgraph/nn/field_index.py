@@ -26,3 +26,17 @@ def field_norms(x: torch.Tensor, index: torch.Tensor, n_fields: int) -> torch.Te
 def per_field(values: torch.Tensor, dim: int) -> torch.Tensor:
     """A ``[n_fields]`` tensor shaped to broadcast along axis 1 of a ``dim``-dimensional tensor."""
     return values.view(1, -1, *[1] * (dim - 2))
+
+
+def common_size(field_type: FieldType) -> int | None:
+    """The size every field shares, or None when sizes differ."""
+    sizes = {r.size for r in field_type.representations}
+    return sizes.pop() if len(sizes) == 1 else None
+
+
+def scale_fields(x: torch.Tensor, per_field: torch.Tensor, index: torch.Tensor, field_size: int | None) -> torch.Tensor:
+    """``x`` with every field multiplied by its value in ``per_field [B, n_fields, *S]``; fields
+    of one common size broadcast through a view instead of an index."""
+    if field_size is None:
+        return x * per_field.index_select(1, index)
+    return (x.unflatten(1, (per_field.shape[1], field_size)) * per_field.unsqueeze(2)).flatten(1, 2)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from ...fields import FieldType, GeometricTensor
-from ...group import directsum
-from ..capabilities import is_permutation, require
+from ...group import Representation, decompose
+from ...group.representation import CONCATENATED, GATED, NORM, POINTWISE
+from ..capabilities import is_signed_permutation, require
 from ..equivariant_module import EquivariantModule
 
 FUNCTIONS = {"c_relu": torch.relu, "c_sigmoid": torch.sigmoid, "c_tanh": torch.tanh}
@@ -12,11 +14,13 @@ FUNCTIONS = {"c_relu": torch.relu, "c_sigmoid": torch.sigmoid, "c_tanh": torch.t
 
 class ConcatenatedNonLinearity(EquivariantModule):
     r"""Each channel and its opposite through a pointwise function, doubling every field:
-    :math:`y_f = \sigma(x_f) \oplus \sigma(-x_f)`, typed by :math:`\rho_f \oplus \rho_f`.
+    :math:`y_f = \sigma(x_f) \oplus \sigma(-x_f)`.
 
-    The two halves of each field stay adjacent. Fields must act by permutation matrices (then
-    both halves transform by :math:`\rho_f`); signed permutations, which would swap channels
-    between the halves, are not supported yet.
+    Fields must act by signed permutations. A sign flip of a channel then swaps its two outputs
+    between the halves, so the output field transforms by the permutation representation
+    :math:`\begin{pmatrix} P^+ & P^- \\ P^- & P^+ \end{pmatrix}` (:math:`P^\pm` the positive
+    and negative parts of :math:`\rho_f(g)`), which is :math:`\rho_f \oplus \rho_f` for
+    permutation fields.
 
     Args:
         in_type: the input type.
@@ -31,10 +35,11 @@ class ConcatenatedNonLinearity(EquivariantModule):
         super().__init__()
         if function not in FUNCTIONS:
             raise ValueError(f"unknown concatenated function {function!r}; choose one of {sorted(FUNCTIONS)}")
-        require(in_type, is_permutation, "concatenated maps need representations acting by permutations",
+        require(in_type, is_signed_permutation, "concatenated maps need representations acting by signed permutations",
                 type(self).__name__)
         self.in_type, self.function = in_type, function
-        self.out_type = FieldType(in_type.gspace, [directsum([r, r]) for r in in_type.representations])
+        doubled = {rep: _doubled(rep) for rep in dict.fromkeys(in_type.representations)}
+        self.out_type = FieldType(in_type.gspace, [doubled[r] for r in in_type.representations])
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
@@ -48,3 +53,18 @@ class ConcatenatedNonLinearity(EquivariantModule):
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])
+
+
+def _doubled(rep: Representation) -> Representation:
+    """The permutation representation on ``[sigma(x), sigma(-x)]`` of a signed-permutation one."""
+    group = rep.group
+
+    def matrix_of(param):
+        from ...group import GroupElement
+
+        m = rep(GroupElement(group, param))
+        positive, negative = np.clip(m, 0, None), np.clip(-m, 0, None)
+        return np.block([[positive, negative], [negative, positive]])
+
+    ids, q = decompose(group, matrix_of, 2 * rep.size)
+    return Representation(group, f"concatenated({rep.name})", ids, q, {POINTWISE, NORM, GATED, CONCATENATED}, q.T)

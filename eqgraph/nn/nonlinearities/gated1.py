@@ -6,6 +6,7 @@ import torch
 
 from ...fields import FieldType, GeometricTensor
 from ..equivariant_module import EquivariantModule
+from ..field_index import common_size, scale_fields
 
 
 class GatedNonLinearity1(EquivariantModule):
@@ -56,6 +57,7 @@ class GatedNonLinearity1(EquivariantModule):
         self.bias = torch.nn.Parameter(torch.zeros(len(gate_fields)))
         self.gate_slice = _as_slice(in_type.field_channels(gate_fields))
         self.gated_slice = _as_slice(in_type.field_channels(gated_fields))
+        self.gated_size = common_size(in_type.index_select(gated_fields))
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
@@ -64,7 +66,7 @@ class GatedNonLinearity1(EquivariantModule):
         gate_values = x[:, self.gate_slice] if self.gate_slice else x.index_select(1, self.gate_channels)
         gated_values = x[:, self.gated_slice] if self.gated_slice else x.index_select(1, self.gated_channels)
         gates = torch.sigmoid(gate_values + self.bias.view(shape))
-        gated = gated_values * gates.index_select(1, self.gate_of_channel)
+        gated = scale_fields(gated_values, gates, self.gate_of_channel, self.gated_size)
         if self.drop_gates:
             return GeometricTensor(gated, self.out_type, input.coords)
         return GeometricTensor(x.index_copy(1, self.gated_channels, gated), self.out_type, input.coords)

@@ -4,7 +4,7 @@ import torch
 
 from ...fields import FieldType, GeometricTensor
 from ..equivariant_module import EquivariantModule
-from ..field_index import field_norms, field_of_channel, per_field
+from ..field_index import common_size, field_norms, field_of_channel, per_field, scale_fields
 
 FUNCTIONS = ("n_relu", "n_sigmoid", "squash")
 
@@ -39,6 +39,7 @@ class NormNonLinearity(EquivariantModule):
         self.in_type = self.out_type = in_type
         self.function = function
         self.register_buffer("field_of_channel", field_of_channel(in_type), persistent=False)
+        self.field_size = common_size(in_type)
         self.bias = torch.nn.Parameter(torch.zeros(len(in_type))) if bias else None
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
@@ -52,7 +53,7 @@ class NormNonLinearity(EquivariantModule):
             scale = torch.sigmoid(shifted)
         else:
             scale = norms / (1 + norms * norms)
-        return GeometricTensor(x * scale.index_select(1, self.field_of_channel), self.out_type, input.coords)
+        return GeometricTensor(scale_fields(x, scale, self.field_of_channel, self.field_size), self.out_type, input.coords)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return tuple(input_shape)

@@ -5,7 +5,7 @@ import torch
 from ...fields import FieldType, GeometricTensor
 from ..capabilities import is_permutation, require
 from ..equivariant_module import EquivariantModule
-from ..field_index import field_of_channel
+from ..field_index import common_size, field_of_channel
 from .max_pool_channels import MaxPoolChannels
 
 
@@ -29,8 +29,7 @@ class GroupPooling(EquivariantModule):
         self.in_type = in_type
         self.out_type = FieldType(in_type.gspace, [in_type.gspace.trivial_repr] * len(in_type))
         self.register_buffer("field_of_channel", field_of_channel(in_type), persistent=False)
-        sizes = {r.size for r in in_type.representations}
-        self.field_size = sizes.pop() if len(sizes) == 1 else None  # equal sizes: a reshape replaces the scatter
+        self.field_size = common_size(in_type)  # equal sizes: a reshape replaces the scatter
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
