@@ -5,7 +5,8 @@ Grid layers run on a C8 feature map of batch 16, 128 channels, 32 x 32 (16 regul
 32 + 32 fields of the irreps of frequency 1 and 2); node layers on 10,000 nodes of
 32x0e+32x1o+32x2e (the tensor product on 2,000 nodes of 16x0e+16x1o+16x2e times 1x0e+1x1o+1x2e).
 Each measurement is a forward and backward pass (training mode) in a fresh process: two
-warm-ups, then the median of a few calls. Ratios are eqgraph / other: below 1 is faster; the
+warm-ups, then the median of 40 calls (single calls of a few milliseconds vary by tens of
+percent between processes). Ratios are eqgraph / other: below 1 is faster; the
 target is at most 1.0x.
 
     python benchmarks/bench_layers.py [--quick]
@@ -16,7 +17,7 @@ import sys
 
 from _reference import ESCNN_PRELUDE, TIMING, escnn_python, fmt, ratio, run_json, this_python
 
-REPEATS = 3 if "--quick" in sys.argv else 7
+REPEATS = 10 if "--quick" in sys.argv else 40
 
 GRID_TYPES = """
 gs = gspaces.rot2dOnR2(8)
