@@ -79,7 +79,7 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
         if x.numel() // x.shape[1] < 2 and self.training:
             raise ValueError(f"{type(self).__name__} needs more than one value per channel in training, got "
                              f"input of shape {tuple(x.shape)}")
-        fields = x.reshape(x.shape[0], n, -1)
+        fields = x.unflatten(1, (n, d))  # [B, n, d, *S]: batch_norm's channels are the fields
         bias = None if self.bias is None else (self.bias_expansion @ self.bias).view(n, d)[:, 0]
         use_batch = self.training or not self.track_running_stats
         if not use_batch:
