@@ -362,3 +362,14 @@ def test_layers_refuse_representations_they_cannot_act_on():
     with pytest.raises(ValueError, match="spatial axes"):
         IIDBatchNorm3d(vectors)(random_input(vectors, points=4))
     assert IIDBatchNorm1d(vectors)(random_input(vectors, points=4)).shape == (4, 4)
+
+
+@pytest.mark.parametrize("name", sorted(NODEWISE))
+def test_layers_pickle_and_keep_their_outputs(name):
+    import pickle
+
+    make_module, make_type = NODEWISE[name]
+    module = make_module().eval()
+    x = random_input(make_type(), points=5)
+    restored = pickle.loads(pickle.dumps(module))
+    assert torch.equal(restored(x).tensor, module(x).tensor)
