@@ -48,12 +48,17 @@ class Linear(ConstantBuffers, EquivariantModule):
         self.blockwise = _irreps_only(in_type) and _irreps_only(out_type)
         if self.blockwise:  # irrep fields (e3nn's types): one GEMM per irrep instead of a dense matrix
             self.paths = IrrepPaths(self.layout, radial_size=1)
+            self._in_slices = _field_major_blocks(self.paths.in_copies, in_type.size)
+            self._out_slices = _field_major_blocks(self.paths.out_copies, out_type.size)
             self.register_buffer("in_order", torch.as_tensor(self.paths.in_order), persistent=False)
             self.register_buffer("out_inverse", torch.as_tensor(np.argsort(self.paths.out_order)), persistent=False)
+            self._scales = []
             for n, path in enumerate(self.paths.paths):
                 maps = path.angular_maps[..., 0]  # [A, d, d]: the endomorphisms of the irrep
-                identity = maps.shape[0] == 1 and np.allclose(maps[0], np.eye(maps.shape[1]))
-                self.register_constant(f"endomorphisms_{n}", None if identity else maps)
+                scale = maps[0, 0, 0]
+                multiple = maps.shape[0] == 1 and np.allclose(maps[0], scale * np.eye(maps.shape[1]))
+                self._scales.append(float(scale) if multiple else None)
+                self.register_constant(f"endomorphisms_{n}", None if multiple else maps)
                 index = np.where(path.weight_index < 0, self.layout.size, path.weight_index)
                 self.register_buffer(f"weight_index_{n}", torch.as_tensor(index.reshape(-1)), persistent=False)
 
@@ -75,23 +80,34 @@ class Linear(ConstantBuffers, EquivariantModule):
     def _blockwise(self, rows: torch.Tensor) -> torch.Tensor:
         M = rows.shape[0]
         padded = torch.cat([self.weights, self.weights.new_zeros(1)])
-        grouped = rows.index_select(1, self.in_order)
-        inputs = grouped.split([c.multiplicity * c.dimension for c in self.paths.in_copies], dim=1)
+        if self._in_slices is not None:  # field-major blocks [m, d]: a transpose instead of an index
+            inputs = [rows[:, block].view(M, c.multiplicity, c.dimension).transpose(1, 2)
+                      for block, c in zip(self._in_slices, self.paths.in_copies)]
+        else:
+            grouped = rows.index_select(1, self.in_order)
+            inputs = [part.view(M, c.dimension, c.multiplicity) for part, c in
+                      zip(grouped.split([c.multiplicity * c.dimension for c in self.paths.in_copies], dim=1),
+                          self.paths.in_copies)]
         paths = {p.out_index: (n, p) for n, p in enumerate(self.paths.paths)}
         pieces = []
         for o, copies in enumerate(self.paths.out_copies):
+            d = copies.dimension
             if o not in paths:
-                pieces.append(rows.new_zeros(M, copies.multiplicity * copies.dimension))
+                pieces.append(rows.new_zeros(M, d, copies.multiplicity))
                 continue
             n, path = paths[o]
             m_out, m_in, A, _ = path.weight_index.shape
-            d = copies.dimension
-            x = inputs[path.in_index].view(M, d, m_in)
-            endomorphisms = getattr(self, f"endomorphisms_{n}")
-            z = x if endomorphisms is None else torch.einsum("aoi,Mic->Moac", endomorphisms, x)
-            w = padded[getattr(self, f"weight_index_{n}")].view(m_out, m_in, A).permute(2, 1, 0).reshape(A * m_in, m_out)
-            pieces.append((z.reshape(M * d, A * m_in) @ w).view(M, d * m_out))
-        return torch.cat(pieces, dim=1).index_select(1, self.out_inverse)
+            x = inputs[path.in_index]  # [M, d, m_in]
+            if self._scales[n] is not None:
+                z = x.reshape(M * d, m_in)
+                w = padded[getattr(self, f"weight_index_{n}")].view(m_out, m_in).T * self._scales[n]
+            else:
+                z = torch.einsum("aoi,Mic->Moac", getattr(self, f"endomorphisms_{n}"), x).reshape(M * d, A * m_in)
+                w = padded[getattr(self, f"weight_index_{n}")].view(m_out, m_in, A).permute(2, 1, 0).reshape(A * m_in, m_out)
+            pieces.append((z @ w).view(M, d, m_out))
+        if self._out_slices is not None:
+            return torch.cat([p.transpose(1, 2).reshape(M, -1) for p in pieces], dim=1)
+        return torch.cat([p.reshape(M, -1) for p in pieces], dim=1).index_select(1, self.out_inverse)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])
@@ -113,3 +129,16 @@ class Linear(ConstantBuffers, EquivariantModule):
 def _irreps_only(field_type: FieldType) -> bool:
     return all(len(r.irreps) == 1 and r.change_of_basis.shape == (r.size, r.size)
                and np.allclose(r.change_of_basis, np.eye(r.size)) for r in field_type.representations)
+
+
+def _field_major_blocks(copies, size: int) -> list[slice] | None:
+    """Per irrep, the slice of its copies when they form one block of consecutive ``[m, d]``
+    channels and the blocks tile the type in order (e3nn's layouts); None otherwise."""
+    blocks, start = [], 0
+    for c in copies:
+        expected = start + np.arange(c.multiplicity * c.dimension).reshape(c.multiplicity, c.dimension)
+        if not np.array_equal(c.channels, expected):
+            return None
+        blocks.append(slice(start, start + c.multiplicity * c.dimension))
+        start += c.multiplicity * c.dimension
+    return blocks if start == size else None
