@@ -4,15 +4,17 @@ name, and its Linear, Gate, batch norm, norm activation and tensor product next 
 Grid layers run on a C8 feature map of batch 16, 128 channels, 32 x 32 (16 regular fields, or
 32 + 32 fields of the irreps of frequency 1 and 2); node layers on 10,000 nodes of
 32x0e+32x1o+32x2e (the tensor product on 2,000 nodes of 16x0e+16x1o+16x2e times 1x0e+1x1o+1x2e).
-Each measurement is a forward and backward pass (training mode) in a fresh process: two
-warm-ups, then the median of 40 calls (single calls of a few milliseconds vary by tens of
-percent between processes). Ratios are eqgraph / other: below 1 is faster; the
+Each measurement is a forward and backward pass (training mode): two warm-ups, then the median
+of 40 calls. Timings of a few milliseconds vary by tens of percent from one process to the
+next, so the escnn comparisons alternate three eqgraph and three escnn processes and take the
+median, and the e3nn comparisons run both libraries interleaved in one process. Ratios are eqgraph / other: below 1 is faster; the
 target is at most 1.0x.
 
     python benchmarks/bench_layers.py [--quick]
 """
 from __future__ import annotations
 
+import statistics
 import sys
 
 from _reference import ESCNN_PRELUDE, TIMING, escnn_python, fmt, ratio, run_json, this_python
@@ -66,30 +68,24 @@ irreps = o3.Irreps({irreps!r})
 x = torch.randn(N, irreps.dim, requires_grad=True)
 """
 
-EQGRAPH_NODES = TIMING + NODE_SETUP + """
+NODES = TIMING + NODE_SETUP + """
+import e3nn.nn
 from eqgraph import gspaces, nn
 from eqgraph.fields import FieldType
 O3 = gspaces.flipRot3dOnR3()
 t = FieldType.from_e3nn(irreps, O3)
 e = lambda s: FieldType.from_e3nn(s, O3)
-module = {eqgraph}
-inputs = {eqgraph_inputs}
+ours, theirs = {eqgraph}, {e3nn}
+our_inputs, their_inputs = {eqgraph_inputs}, {e3nn_inputs}
 
-def step():
-    module(*inputs).tensor.sum().backward()
+def ours_step():
+    ours(*our_inputs).tensor.sum().backward()
 
-print(json.dumps({{"step": measure(step)}}))
-"""
+def theirs_step():
+    theirs(*their_inputs).sum().backward()
 
-E3NN_NODES = TIMING + NODE_SETUP + """
-import e3nn.nn
-module = {e3nn}
-inputs = {e3nn_inputs}
-
-def step():
-    module(*inputs).sum().backward()
-
-print(json.dumps({{"step": measure(step)}}))
+rounds = [(measure(ours_step)["time"], measure(theirs_step)["time"]) for _ in range(3)]  # interleaved
+print(json.dumps({{"ours": statistics.median(r[0] for r in rounds), "theirs": statistics.median(r[1] for r in rounds)}}))
 """
 
 NODE_CASES = {
@@ -129,14 +125,17 @@ def main() -> None:
     print(f"escnn reference: {reference or 'not importable (run benchmarks/setup_escnn_venv.sh or set ESCNN_PYTHON)'}")
     print(f"{'layer (forward + backward)':44} {'eqgraph':>9} {'other':>9} {'ratio':>7}")
     for name, (module, input) in GRID_CASES.items():
-        ours = run(this_python(), EQGRAPH_GRID, module=module, input=input)
-        theirs = run(reference, ESCNN_GRID, module=module, input=input, empty_cache=False)
-        a, b = (r["step"]["time"] if r else None for r in (ours, theirs))
+        a, b = [], []
+        for _ in range(3):  # alternate the processes: single processes differ by tens of percent
+            ours = run(this_python(), EQGRAPH_GRID, module=module, input=input)
+            theirs = run(reference, ESCNN_GRID, module=module, input=input, empty_cache=False)
+            a += [ours["step"]["time"]] if ours else []
+            b += [theirs["step"]["time"]] if theirs else []
+        a, b = (statistics.median(v) if v else None for v in (a, b))
         print(f"{name + ' vs escnn':44} {fmt(a):>9} {fmt(b):>9} {ratio(a, b):>7}")
     for name, case in NODE_CASES.items():
-        ours = run(this_python(), EQGRAPH_NODES, **case)
-        theirs = run(this_python(), E3NN_NODES, **case)
-        a, b = (r["step"]["time"] if r else None for r in (ours, theirs))
+        both = run(this_python(), NODES, **case)
+        a, b = (both["ours"], both["theirs"]) if both else (None, None)
         print(f"{name + ' vs e3nn':44} {fmt(a):>9} {fmt(b):>9} {ratio(a, b):>7}")
 
 
