@@ -163,6 +163,17 @@ def test_mean_aggregation_divides_by_the_in_degree(float64):
     assert torch.allclose(mean(x, edges).tensor, total(x, edges).tensor / degree, atol=1e-12)
 
 
+def test_num_neighbors_scales_the_sums(float64):
+    gs, in_type, out_type = types("SO3")
+    plain = R3PointConv(in_type, out_type, cutoff=3.0, bias=False)
+    scaled = R3PointConv(in_type, out_type, cutoff=3.0, bias=False, num_neighbors=16.0)
+    scaled.load_state_dict(plain.state_dict())
+    x, edges = random_input(in_type, points=6), full_graph(6)
+    assert torch.allclose(scaled(x, edges).tensor * 4, plain(x, edges).tensor, atol=1e-12)
+    with pytest.raises(ValueError, match="num_neighbors"):
+        R3PointConv(in_type, out_type, cutoff=3.0, num_neighbors=0)
+
+
 def test_edge_geometry_is_shared_between_layers(float64):
     gs, in_type, out_type = types("SO3")
     first = R3PointConv(in_type, out_type, cutoff=2.0)

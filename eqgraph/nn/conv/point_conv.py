@@ -59,6 +59,7 @@ class PointConv(ConstantBuffers, MessagePassing, EquivariantModule):
         frequencies_cutoff: float | Callable[[float], float] | None = None,
         basis_filter: Callable[[dict], bool] | None = None,
         aggr: str = "add",
+        num_neighbors: float | None = None,
         bias: bool = True,
         initialize: bool = True,
     ):
@@ -70,6 +71,9 @@ class PointConv(ConstantBuffers, MessagePassing, EquivariantModule):
         if in_type.gspace.dimensionality != self.dimensionality:
             raise ValueError(f"{name} works on R^{self.dimensionality}, but the field types live on {in_type.gspace.name}")
         self.in_type, self.out_type = in_type, out_type
+        if num_neighbors is not None and not num_neighbors > 0:
+            raise ValueError(f"{name}: num_neighbors must be positive, got {num_neighbors!r}")
+        self.num_neighbors = num_neighbors
         profile, basis_kwargs, support = _radial_setup(
             name, cutoff, n_radial, radial, radial_mlp, rings, sigma, width, n_rings, frequencies_cutoff)
         self.radial_profile = profile
@@ -164,6 +168,8 @@ class PointConv(ConstantBuffers, MessagePassing, EquivariantModule):
         radial = geometry.radial if self.radial_mlp is None else self.radial_mlp(geometry.radial)
         out = self.propagate(edge_index, x=(features, None), harmonics=geometry.harmonics, radial=radial,
                              size=(x_src.shape[0], x_dst.shape[0]))
+        if self.num_neighbors is not None:
+            out = out / math.sqrt(self.num_neighbors)
         if self.out_matrix is not None:
             out = out @ self.out_matrix.T
         if self.bias is not None:

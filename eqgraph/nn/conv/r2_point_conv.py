@@ -26,6 +26,8 @@ class R2PointConv(PointConv):
         maximum_frequency: band limit of the harmonics (default 3 without rings).
         basis_filter: keep only basis elements whose attributes pass this test.
         aggr: ``"add"`` (``"sum"``) or ``"mean"``.
+        num_neighbors: divide the aggregated messages by its square root (e3nn's normalisation of
+            sums over neighbourhoods of about this size); None leaves sums as they are.
         bias: learn an invariant bias.
         initialize: draw ``weights`` with :func:`eqgraph.nn.init.generalized_he_init`.
 
