@@ -40,3 +40,8 @@ def scale_fields(x: torch.Tensor, per_field: torch.Tensor, index: torch.Tensor, 
     if field_size is None:
         return x * per_field.index_select(1, index)
     return (x.unflatten(1, (per_field.shape[1], field_size)) * per_field.unsqueeze(2)).flatten(1, 2)
+
+
+def invariant_per_field(field_type: FieldType) -> FieldType:
+    """One trivial field per field of ``field_type``: the type of field-wise invariants."""
+    return FieldType(field_type.gspace, [field_type.gspace.trivial_repr] * len(field_type))

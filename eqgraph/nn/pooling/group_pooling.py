@@ -5,7 +5,7 @@ import torch
 from ...fields import FieldType, GeometricTensor
 from ..capabilities import is_permutation, require
 from ..equivariant_module import EquivariantModule
-from ..field_index import common_size, field_of_channel
+from ..field_index import common_size, field_of_channel, invariant_per_field
 from .max_pool_channels import MaxPoolChannels
 
 
@@ -27,7 +27,7 @@ class GroupPooling(EquivariantModule):
         require(in_type, is_permutation, "the maximum over a field is invariant only for permutation representations; "
                 "use NormPool", type(self).__name__)
         self.in_type = in_type
-        self.out_type = FieldType(in_type.gspace, [in_type.gspace.trivial_repr] * len(in_type))
+        self.out_type = invariant_per_field(in_type)
         self.register_buffer("field_of_channel", field_of_channel(in_type), persistent=False)
         self.field_size = common_size(in_type)  # equal sizes: a reshape replaces the scatter
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...fields import FieldType, GeometricTensor
 from ..equivariant_module import EquivariantModule
-from ..field_index import field_norms
+from ..field_index import field_norms, invariant_per_field
 from ..induced_blocks import induced_blocks
 
 
@@ -23,7 +23,7 @@ class InducedNormPool(EquivariantModule):
         super().__init__()
         block_of_channel, field_of_block = induced_blocks(in_type, type(self).__name__)
         self.in_type = in_type
-        self.out_type = FieldType(in_type.gspace, [in_type.gspace.trivial_repr] * len(in_type))
+        self.out_type = invariant_per_field(in_type)
         self.register_buffer("block_of_channel", block_of_channel, persistent=False)
         self.register_buffer("field_of_block", field_of_block, persistent=False)
 

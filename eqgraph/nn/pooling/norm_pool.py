@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ...fields import FieldType, GeometricTensor
 from ..equivariant_module import EquivariantModule
-from ..field_index import field_norms, field_of_channel
+from ..field_index import field_norms, field_of_channel, invariant_per_field
 
 
 class NormPool(EquivariantModule):
@@ -20,7 +20,7 @@ class NormPool(EquivariantModule):
     def __init__(self, in_type: FieldType):
         super().__init__()
         self.in_type = in_type
-        self.out_type = FieldType(in_type.gspace, [in_type.gspace.trivial_repr] * len(in_type))
+        self.out_type = invariant_per_field(in_type)
         self.register_buffer("field_of_channel", field_of_channel(in_type), persistent=False)
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
