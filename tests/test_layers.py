@@ -286,6 +286,18 @@ def test_linear_and_group_pooling_export():
     assert torch.allclose(pool(grid).tensor, pool.export()(grid.tensor))
 
 
+@pytest.mark.parametrize("irreps", [("4x0e+3x1o+2x2e", "2x0e+3x1o+1x0o"),  # e3nn layouts: split blocks
+                                    ("1x0e+1x1o+1x0e", "1x1o+2x0e"),  # interleaved copies: gathered
+                                    ("2x1o", "3x0e+2x1o")])  # a biased trivial output that no input reaches
+def test_linear_irrep_fast_path_equals_its_matrix(irreps, float64):
+    a, b = (FieldType.from_e3nn(s, O3) for s in irreps)
+    linear = _with_bias(Linear(a, b))
+    assert linear.blockwise
+    x = random_input(a, points=7)
+    assert torch.allclose(linear(x).tensor, linear.export()(x.tensor), atol=1e-12)
+    assert_equivariant(linear, random_elements(O3.fibergroup, 3, generator=3), atol=1e-10, input=x)
+
+
 def test_global_pool_reads_out_each_graph(float64):
     t = mixed_o3_type()
     x = random_input(t, points=10)

@@ -48,8 +48,14 @@ class Linear(ConstantBuffers, EquivariantModule):
         self.blockwise = _irreps_only(in_type) and _irreps_only(out_type)
         if self.blockwise:  # irrep fields (e3nn's types): one GEMM per irrep instead of a dense matrix
             self.paths = IrrepPaths(self.layout, radial_size=1)
-            self._in_slices = _field_major_blocks(self.paths.in_copies, in_type.size)
-            self._out_slices = _field_major_blocks(self.paths.out_copies, out_type.size)
+            self._in_blocks = _field_major_blocks(self.paths.in_copies, in_type.size)
+            self._out_blocks = _field_major_blocks(self.paths.out_copies, out_type.size)
+            trivial = in_type.fibergroup.trivial_representation.irreps[0]
+            self._biased = {}  # output irrep -> buffer of its channels, for the trivial irrep when biased
+            for o, copies in enumerate(self.paths.out_copies):
+                if bias and copies.irrep == trivial:
+                    self._biased[o] = f"bias_channels_{o}"
+                    self.register_buffer(self._biased[o], torch.as_tensor(copies.channels[:, 0]), persistent=False)
             self.register_buffer("in_order", torch.as_tensor(self.paths.in_order), persistent=False)
             self.register_buffer("out_inverse", torch.as_tensor(np.argsort(self.paths.out_order)), persistent=False)
             self._scales = []
@@ -71,18 +77,17 @@ class Linear(ConstantBuffers, EquivariantModule):
         bias = None if self.bias is None else self.bias_expansion @ self.bias
         rows = input.tensor.movedim(1, -1)
         if self.blockwise:
-            out = self._blockwise(rows.reshape(-1, rows.shape[-1]))
-            out = (out if bias is None else out + bias).view(*rows.shape[:-1], -1)
+            out = self._blockwise(rows.reshape(-1, rows.shape[-1]), bias).view(*rows.shape[:-1], -1)
         else:
             out = torch.nn.functional.linear(rows, self.matrix(), bias)
         return GeometricTensor(out.movedim(-1, 1), self.out_type, input.coords)
 
-    def _blockwise(self, rows: torch.Tensor) -> torch.Tensor:
+    def _blockwise(self, rows: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
         M = rows.shape[0]
         padded = torch.cat([self.weights, self.weights.new_zeros(1)])
-        if self._in_slices is not None:  # field-major blocks [m, d]: a transpose instead of an index
-            inputs = [rows[:, block].view(M, c.multiplicity, c.dimension).transpose(1, 2)
-                      for block, c in zip(self._in_slices, self.paths.in_copies)]
+        if self._in_blocks is not None:  # field-major blocks [m, d]: split (no gather) and transpose
+            inputs = [block.view(M, c.multiplicity, c.dimension).transpose(1, 2) for block, c in
+                      zip(rows.split(self._in_blocks, dim=1), self.paths.in_copies)]
         else:
             grouped = rows.index_select(1, self.in_order)
             inputs = [part.view(M, c.dimension, c.multiplicity) for part, c in
@@ -92,8 +97,10 @@ class Linear(ConstantBuffers, EquivariantModule):
         pieces = []
         for o, copies in enumerate(self.paths.out_copies):
             d = copies.dimension
+            piece_bias = None if bias is None or o not in self._biased else bias[getattr(self, self._biased[o])]
             if o not in paths:
-                pieces.append(rows.new_zeros(M, d, copies.multiplicity))
+                zeros = rows.new_zeros(M, d, copies.multiplicity)
+                pieces.append(zeros if piece_bias is None else zeros + piece_bias)
                 continue
             n, path = paths[o]
             m_out, m_in, A, _ = path.weight_index.shape
@@ -104,8 +111,9 @@ class Linear(ConstantBuffers, EquivariantModule):
             else:
                 z = torch.einsum("aoi,Mic->Moac", getattr(self, f"endomorphisms_{n}"), x).reshape(M * d, A * m_in)
                 w = padded[getattr(self, f"weight_index_{n}")].view(m_out, m_in, A).permute(2, 1, 0).reshape(A * m_in, m_out)
-            pieces.append((z @ w).view(M, d, m_out))
-        if self._out_slices is not None:
+            product = z @ w if piece_bias is None else torch.addmm(piece_bias, z, w)  # bias fused into the GEMM
+            pieces.append(product.view(M, d, m_out))
+        if self._out_blocks is not None:
             return torch.cat([p.transpose(1, 2).reshape(M, -1) for p in pieces], dim=1)
         return torch.cat([p.reshape(M, -1) for p in pieces], dim=1).index_select(1, self.out_inverse)
 
@@ -131,14 +139,14 @@ def _irreps_only(field_type: FieldType) -> bool:
                and np.allclose(r.change_of_basis, np.eye(r.size)) for r in field_type.representations)
 
 
-def _field_major_blocks(copies, size: int) -> list[slice] | None:
-    """Per irrep, the slice of its copies when they form one block of consecutive ``[m, d]``
+def _field_major_blocks(copies, size: int) -> list[int] | None:
+    """Per irrep, the number of channels of its copies when they form one block of consecutive ``[m, d]``
     channels and the blocks tile the type in order (e3nn's layouts); None otherwise."""
     blocks, start = [], 0
     for c in copies:
         expected = start + np.arange(c.multiplicity * c.dimension).reshape(c.multiplicity, c.dimension)
         if not np.array_equal(c.channels, expected):
             return None
-        blocks.append(slice(start, start + c.multiplicity * c.dimension))
+        blocks.append(c.multiplicity * c.dimension)
         start += c.multiplicity * c.dimension
     return blocks if start == size else None
