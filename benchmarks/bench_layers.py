@@ -90,7 +90,7 @@ print(json.dumps({{"ours": statistics.median(r[0] for r in rounds), "theirs": st
 
 NODE_CASES = {
     "Linear 32x0e+32x1o+32x2e": dict(
-        eqgraph="nn.Linear(t, t)", e3nn="o3.Linear(irreps, irreps)", e3nn_inputs="[x]", eqgraph_inputs="[t(x)]",
+        eqgraph="nn.Linear(t, t)", e3nn="o3.Linear(irreps, irreps, biases=True)", e3nn_inputs="[x]", eqgraph_inputs="[t(x)]",
         nodes=10000, irreps="32x0e+32x1o+32x2e"),
     "Gate 32 scalars, 32 gates, 16x1o+16x2e": dict(
         eqgraph='nn.Gate(e("32x0e"), e("32x0e"), e("16x1o+16x2e"))',

@@ -26,6 +26,10 @@ class TensorProductModule(ConstantBuffers, EquivariantModule):
     endomorphisms) and :math:`u, v, w` over the copies of the irreps. Fields that are not
     irreps (regular, quotient, ...) are handled through their changes of basis.
 
+    Input 2 is contracted with the coefficients first (one GEMM per pair of irreps), then with
+    input 1 and the weights: the product is cheapest when input 2 is the narrow one (spherical
+    harmonics of edges, say).
+
     Args:
         in_type1, in_type2, out_type: field types on the same gspace.
 
@@ -43,23 +47,33 @@ class TensorProductModule(ConstantBuffers, EquivariantModule):
         group = in_type1.fibergroup
         self.copies = [irrep_copies(t) for t in (in_type1, in_type2, out_type)]
         self.paths: list[tuple[int, int, int, int]] = []  # (irrep of input 1, of input 2, of output, intertwiners)
-        offset = 0
+        self._pairs: dict[tuple[int, int], list[int]] = {}  # (irrep of input 1, of input 2) -> its paths
+        self._scales: dict[tuple[int, int], float] = {}  # pairs whose projection is a multiple of the identity
+        offset, fan_in = 0, np.zeros(len(self.copies[2]))
         self._weight_slices = []
-        fan_in = np.zeros(len(self.copies[2]))
         for a, first in enumerate(self.copies[0]):
             for b, second in enumerate(self.copies[1]):
+                maps = []
                 for o, out in enumerate(self.copies[2]):
-                    maps = _intertwiners(group, first.irrep, second.irrep, out.irrep)
-                    if maps.shape[0] == 0:
+                    path_maps = _intertwiners(group, first.irrep, second.irrep, out.irrep)  # [n, d1, d2, d_out]
+                    if path_maps.shape[0] == 0:
                         continue
-                    n = maps.shape[0]
-                    # [n * d_out, d1 * d2]: applied to the flattened outer product of two irrep vectors
-                    self.register_constant(f"maps_{len(self.paths)}", maps.transpose(0, 3, 1, 2).reshape(n * out.dimension, -1))
-                    size = n * first.multiplicity * second.multiplicity * out.multiplicity
+                    n = path_maps.shape[0]
+                    maps.append(path_maps.transpose(2, 1, 0, 3).reshape(second.dimension, first.dimension, -1))
+                    size = first.multiplicity * second.multiplicity * n * out.multiplicity
                     self._weight_slices.append((offset, offset + size))
                     offset += size
                     fan_in[o] += n * first.multiplicity * second.multiplicity
+                    self._pairs.setdefault((a, b), []).append(len(self.paths))
                     self.paths.append((a, b, o, n))
+                if maps:  # [d2, d1 R], R the pair's paths' n d_out: contracts input 2 with the coefficients in one GEMM
+                    maps = np.concatenate(maps, axis=2)
+                    square = maps.reshape(-1, maps.shape[2])
+                    scale = square[0, 0]
+                    if square.shape[0] == square.shape[1] and np.allclose(square, scale * np.eye(len(square)), atol=1e-12):
+                        self._scales[(a, b)] = float(scale)  # a product with a scalar irrep: nothing to project
+                    else:
+                        self.register_constant(f"maps_{a}_{b}", maps.reshape(second.dimension, -1))
         if not self.paths:
             raise ValueError(f"no irrep of {in_type1} (x) {in_type2} couples to {out_type}: the tensor product is zero")
         self.weights = torch.nn.Parameter(torch.randn(offset))
@@ -69,7 +83,7 @@ class TensorProductModule(ConstantBuffers, EquivariantModule):
         for label, field_type, copies, inverse in (("in1", in_type1, self.copies[0], True),
                                                   ("in2", in_type2, self.copies[1], True),
                                                   ("out", out_type, self.copies[2], False)):
-            order = np.concatenate([c.channels.T.reshape(-1) for c in copies])
+            order = np.concatenate([c.channels.reshape(-1) for c in copies])  # irrep-major, then [m, d]
             if inverse:
                 matrix = field_type.change_of_basis_inv.toarray()[order]
             else:
@@ -86,30 +100,41 @@ class TensorProductModule(ConstantBuffers, EquivariantModule):
             raise ValueError(f"the two inputs must have the same nodes or pixels, got shapes {tuple(input1.shape)} "
                              f"and {tuple(input2.shape)}")
         x1, x2 = _rows(input1.tensor), _rows(input2.tensor)
+        N = x1.shape[0]
         f1 = x1 if self.in1_matrix is None else x1 @ self.in1_matrix.T
         f2 = x2 if self.in2_matrix is None else x2 @ self.in2_matrix.T
-        parts1 = f1.split([c.multiplicity * c.dimension for c in self.copies[0]], dim=1)
-        parts2 = f2.split([c.multiplicity * c.dimension for c in self.copies[1]], dim=1)
-        N = x1.shape[0]
+        parts1 = [p.view(N, c.multiplicity, c.dimension).transpose(1, 2).contiguous() for p, c in  # [N, d1, m1]
+                  zip(f1.split([c.multiplicity * c.dimension for c in self.copies[0]], dim=1), self.copies[0])]
+        parts2 = [p.view(N, c.multiplicity, c.dimension) for p, c in
+                  zip(f2.split([c.multiplicity * c.dimension for c in self.copies[1]], dim=1), self.copies[1])]
+        contracted: list[list[torch.Tensor]] = [[] for _ in self.copies[2]]  # per output irrep: [N, d_out, m2 n m1]
+        mixing: list[list[torch.Tensor]] = [[] for _ in self.copies[2]]
+        for (a, b), path_ids in self._pairs.items():
+            (d1, m1), (m2, d2) = parts1[a].shape[1:], parts2[b].shape[1:]
+            scale = self._scales.get((a, b))
+            if scale is None:  # z[N, m2, r, m1] = sum_i (x2 . maps)[N, m2, i, r] x1[N, i, m1]
+                coupled = (parts2[b].reshape(N * m2, d2) @ getattr(self, f"maps_{a}_{b}")).view(N, m2, d1, -1, 1)
+                z = (coupled * parts1[a].view(N, 1, d1, 1, m1)).sum(2)
+            else:  # one input is a scalar irrep: the product is the projection
+                z = parts2[b].view(N, m2, d2, 1) * parts1[a].view(N, 1, d1, m1)
+            start = 0
+            for k in path_ids:
+                _, _, o, n = self.paths[k]
+                d_out, m_out = self.copies[2][o].dimension, self.copies[2][o].multiplicity
+                block = z[:, :, start:start + n * d_out].reshape(N, m2, n, d_out, m1)
+                start += n * d_out
+                contracted[o].append(block.permute(0, 3, 1, 2, 4).reshape(N, d_out, m2 * n * m1))
+                begin, end = self._weight_slices[k]
+                weights = self.weights[begin:end].view(m2 * n * m1, m_out)
+                mixing[o].append(weights if scale is None else weights * scale)
         pieces = []
         for o, out in enumerate(self.copies[2]):
-            contracted, mixing = [], []
-            for k, (a, b, path_out, n) in enumerate(self.paths):
-                if path_out != o:
-                    continue
-                first, second = self.copies[0][a], self.copies[1][b]
-                u = parts1[a].view(N, first.dimension, 1, first.multiplicity, 1)
-                v = parts2[b].view(N, 1, second.dimension, 1, second.multiplicity)
-                outer = (u * v).reshape(N, first.dimension * second.dimension, -1)  # [N, d1 d2, m1 m2]
-                projected = torch.matmul(getattr(self, f"maps_{k}"), outer)  # [N, n d_out, m1 m2]
-                contracted.append(projected.view(N, n, out.dimension, -1).transpose(1, 2).reshape(N, out.dimension, -1))
-                start, end = self._weight_slices[k]
-                mixing.append(self.weights[start:end].view(n * first.multiplicity * second.multiplicity, out.multiplicity))
-            if not contracted:
-                pieces.append(x1.new_zeros(N, out.dimension * out.multiplicity))
+            if not contracted[o]:
+                pieces.append(x1.new_zeros(N, out.multiplicity * out.dimension))
                 continue
-            z = torch.cat(contracted, dim=2)
-            pieces.append((z.reshape(N * out.dimension, -1) @ torch.cat(mixing, dim=0)).view(N, -1))
+            z = torch.cat(contracted[o], dim=2).reshape(N * out.dimension, -1)
+            mixed = (z @ torch.cat(mixing[o], dim=0)).view(N, out.dimension, out.multiplicity)
+            pieces.append(mixed.transpose(1, 2).reshape(N, -1))
         out = torch.cat(pieces, dim=1)
         if self.out_matrix is not None:
             out = out @ self.out_matrix.T
