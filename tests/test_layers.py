@@ -14,6 +14,7 @@ from eqgraph.nn import (
     Gate,
     GatedNonLinearity1,
     GatedNonLinearity2,
+    GatedNonLinearityUniform,
     GlobalPool,
     GNormBatchNorm,
     GroupPooling,
@@ -47,6 +48,9 @@ from eqgraph.nn import (
     ReshuffleModule,
     RestrictionModule,
     SequentialModule,
+    TensorProductModule,
+    TensorProductNonLinearity,
+    VectorFieldNonLinearity,
 )
 from eqgraph.testing import assert_equivariant, grid_symmetries, random_elements, random_input
 
@@ -109,6 +113,11 @@ def _gated_o3_type():
     return FieldType.from_e3nn("1x0e+1x1o+1x0e+1x2e", O3)
 
 
+def _gated_uniform_o3_type():
+    gates_and_gated = FieldType.from_e3nn("2x0e+1x1o+1x2e", O3).representation  # two gates, then what they gate
+    return FieldType(O3, [gates_and_gated] * 3)
+
+
 def _gate_o3_type():
     return FieldType.from_e3nn("2x0e+1x0o+2x0e+1x1o+1x2e", O3)
 
@@ -143,6 +152,16 @@ NODEWISE = {
                                                                  drop_gates=False), _gated_o3_type),
     "Gate": (lambda: Gate(FieldType.from_e3nn("2x0e+1x0o", O3), FieldType.from_e3nn("2x0e", O3),
                           FieldType.from_e3nn("1x1o+1x2e", O3), act_scalars=torch.tanh), _gate_o3_type),
+    "GatedNonLinearityUniform": (lambda: _with_bias(GatedNonLinearityUniform(_gated_uniform_o3_type())),
+                                 _gated_uniform_o3_type),
+    "TensorProductNonLinearity C8": (lambda: TensorProductNonLinearity(C8.type(*[C8.regular_repr] * 2),
+                                                                       C8.type(*[C8.irrep(1)] * 2)),
+                                     lambda: C8.type(*[C8.regular_repr] * 2)),
+    "TensorProductNonLinearity O3": (lambda: TensorProductNonLinearity(FieldType.from_e3nn("3x1o", O3),
+                                                                       FieldType.from_e3nn("3x2e", O3)),
+                                     lambda: FieldType.from_e3nn("3x1o", O3)),
+    "VectorFieldNonLinearity": (lambda: VectorFieldNonLinearity(C8.type(*[C8.regular_repr] * 3)),
+                                lambda: C8.type(*[C8.regular_repr] * 3)),
     "ConcatenatedNonLinearity": (lambda: ConcatenatedNonLinearity(permutation_type()), permutation_type),
     "ConcatenatedNonLinearity signed": (lambda: ConcatenatedNonLinearity(signed_type()), signed_type),
     "FieldNorm": (lambda: _with_bias(FieldNorm(mixed_o3_type())), mixed_o3_type),
@@ -374,6 +393,39 @@ def test_layers_refuse_representations_they_cannot_act_on():
     with pytest.raises(ValueError, match="spatial axes"):
         IIDBatchNorm3d(vectors)(random_input(vectors, points=4))
     assert IIDBatchNorm1d(vectors)(random_input(vectors, points=4)).shape == (4, 4)
+
+
+def test_escnn_style_nonlinearities_compute_their_formulas(float64):
+    t = C8.type(*[C8.regular_repr] * 2)
+    quadratic = TensorProductNonLinearity(t, C8.type(*[C8.irrep(1)] * 2))
+    x = random_input(t, points=3)
+    fields = x.tensor.view(3, 2, 8)
+    squares = (fields.unsqueeze(-1) * fields.unsqueeze(-2)).flatten(-2)
+    expected = torch.einsum("coi,nci->nco", quadratic.matrices(), squares).reshape(3, 4)
+    assert torch.allclose(quadratic(x).tensor, expected)
+    assert quadratic.weights.shape == (2, quadratic.basis.shape[0]) and quadratic.matrices().abs().sum() > 0
+
+    vectors = VectorFieldNonLinearity(C8.type(C8.regular_repr))
+    field = torch.tensor([[0.1, 0.2, 2.0, -1.0, 0.0, 0.3, 0.0, 0.0], [-0.5, -0.1, -0.2, -0.3, -0.9, -1.0, -0.4, -0.6]])
+    assert torch.allclose(vectors(C8.type(C8.regular_repr)(field)).tensor, torch.tensor([[0.0, 2.0], [0.0, 0.0]]),
+                          atol=1e-12)  # the largest response, 2.0, at the quarter turn; a negative maximum gives zero
+
+
+def test_escnn_style_nonlinearities_refuse_what_they_cannot_act_on():
+    with pytest.raises(ValueError, match=r"field 1 \(.*\).*regular representation of C8"):
+        VectorFieldNonLinearity(C8.type(C8.regular_repr, C8.irrep(1)))
+    with pytest.raises(ValueError, match="cyclic group of order at least 3"):
+        VectorFieldNonLinearity(O2.type(O2.irrep(1, 1)))
+    with pytest.raises(ValueError, match="uniform"):
+        GatedNonLinearityUniform(C8.type(C8.regular_repr, C8.irrep(1)))
+    with pytest.raises(ValueError, match="first half of irreps are trivial"):
+        GatedNonLinearityUniform(FieldType(O3, [FieldType.from_e3nn("1x1o+1x0e", O3).representation]))
+    with pytest.raises(ValueError, match="uniform out_type"):
+        TensorProductNonLinearity(C8.type(C8.regular_repr), C8.type(C8.regular_repr, C8.irrep(1)))
+    with pytest.raises(ValueError, match="in_type has 2 fields, out_type 1"):
+        TensorProductNonLinearity(C8.type(C8.regular_repr, C8.regular_repr), C8.type(C8.regular_repr))
+    with pytest.raises(TypeError, match="TensorProductNonLinearity"):  # escnn's call of its TensorProductModule
+        TensorProductModule(C8.type(C8.regular_repr), C8.type(C8.regular_repr))
 
 
 @pytest.mark.parametrize("name", sorted(NODEWISE))

@@ -114,6 +114,11 @@ class FieldType:
         """One past the last channel of every field."""
         return self._fields_end
 
+    @property
+    def uniform(self) -> bool:
+        """True when every field has the same representation."""
+        return all(r == self.representations[0] for r in self.representations)
+
     def __len__(self) -> int:
         return len(self.representations)
 

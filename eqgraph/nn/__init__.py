@@ -17,6 +17,7 @@ from .nonlinearities import (
     Gate,
     GatedNonLinearity1,
     GatedNonLinearity2,
+    GatedNonLinearityUniform,
     InducedNormNonLinearity,
     LeakyReLU,
     NormNonLinearity,
@@ -24,6 +25,8 @@ from .nonlinearities import (
     QuotientFourierELU,
     QuotientFourierPointwise,
     ReLU,
+    TensorProductNonLinearity,
+    VectorFieldNonLinearity,
 )
 from .normalization import (
     FieldBatchNorm,
@@ -85,6 +88,7 @@ __all__ = [
     "R2Conv", "R3Conv", "R2ConvTransposed", "R3ConvTransposed", "R2PointConv", "R3PointConv", "EdgeGeometry",
     "Linear", "MLP", "TensorProductModule", "ElementwiseTensorProduct",
     "PointwiseNonLinearity", "ReLU", "ELU", "NormNonLinearity", "GatedNonLinearity1", "GatedNonLinearity2", "Gate",
+    "GatedNonLinearityUniform", "TensorProductNonLinearity", "VectorFieldNonLinearity",
     "ConcatenatedNonLinearity", "FourierPointwise", "QuotientFourierPointwise", "FourierELU", "QuotientFourierELU",
     "LeakyReLU", "InducedNormNonLinearity", "InducedNormPool", "InducedNormBatchNorm", "GNormBatchNorm",
     "FieldBatchNorm", "InnerBatchNorm", "NormBatchNorm", "IIDBatchNorm1d", "IIDBatchNorm2d", "IIDBatchNorm3d",

@@ -6,12 +6,15 @@ from .fourier_pointwise import FourierPointwise
 from .gate import Gate
 from .gated1 import GatedNonLinearity1
 from .gated2 import GatedNonLinearity2
+from .gated_uniform import GatedNonLinearityUniform
 from .induced_norm_nonlinearity import InducedNormNonLinearity
 from .leaky_relu import LeakyReLU
 from .norm_nonlinearity import NormNonLinearity
 from .pointwise import PointwiseNonLinearity
 from .quotient_fourier_pointwise import QuotientFourierPointwise
 from .relu import ReLU
+from .tensor_product_nonlinearity import TensorProductNonLinearity
+from .vector_field import VectorFieldNonLinearity
 
-__all__ = ["ConcatenatedNonLinearity", "ELU", "FourierELU", "QuotientFourierELU", "LeakyReLU", "InducedNormNonLinearity", "FourierPointwise", "QuotientFourierPointwise", "Gate", "GatedNonLinearity1", "GatedNonLinearity2", "NormNonLinearity",
-           "PointwiseNonLinearity", "ReLU"]
+__all__ = ["ConcatenatedNonLinearity", "ELU", "FourierELU", "QuotientFourierELU", "LeakyReLU", "InducedNormNonLinearity", "FourierPointwise", "QuotientFourierPointwise", "Gate", "GatedNonLinearity1", "GatedNonLinearity2", "GatedNonLinearityUniform", "NormNonLinearity",
+           "PointwiseNonLinearity", "ReLU", "TensorProductNonLinearity", "VectorFieldNonLinearity"]

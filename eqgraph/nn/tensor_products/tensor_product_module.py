@@ -38,8 +38,12 @@ class TensorProductModule(ConstantBuffers, EquivariantModule):
         - **output:** :math:`(N, c_{out})` or :math:`(B, c_{out}, *S)`
     """
 
-    def __init__(self, in_type1: FieldType, in_type2: FieldType, out_type: FieldType):
+    def __init__(self, in_type1: FieldType, in_type2: FieldType, out_type: FieldType | None = None):
         super().__init__()
+        if out_type is None:
+            raise TypeError("TensorProductModule(in_type1, in_type2, out_type) multiplies two inputs (e3nn's product); "
+                            "escnn's TensorProductModule(in_type, out_type), a quadratic nonlinearity of one input, "
+                            "is eqgraph.nn.TensorProductNonLinearity")
         if not (in_type1.gspace == in_type2.gspace == out_type.gspace):
             raise ValueError(f"the three types must share a gspace, got {in_type1.gspace}, {in_type2.gspace}, {out_type.gspace}")
         self.in_type1, self.in_type2, self.out_type = in_type1, in_type2, out_type
