@@ -22,6 +22,7 @@ from eqgraph.nn import (
     IIDBatchNorm2d,
     IIDBatchNorm3d,
     InducedNormBatchNorm,
+    InducedGatedNonLinearity1,
     InducedNormNonLinearity,
     InducedNormPool,
     InnerBatchNorm,
@@ -109,6 +110,14 @@ def induced_type():
                    d4.induced_repr((None, 4), c4.irrep(2)))
 
 
+def _induced_gated_type(interleaved=False):
+    d4 = gspaces.flipRot2dOnR2(4)
+    flips = d4.fibergroup.subgroup((0, 1))[0]  # four cosets that D4 permutes like a square's corners
+    cosets = d4.quotient_repr((0, 1))
+    gated = [d4.induced_repr((0, 1), flips.irrep(1)), d4.induced_repr((0, 1), flips.regular_representation)]
+    return d4.type(cosets, *gated, cosets) if interleaved else d4.type(cosets, cosets, *gated)
+
+
 def _gated_o3_type():
     return FieldType.from_e3nn("1x0e+1x1o+1x0e+1x2e", O3)
 
@@ -168,6 +177,11 @@ NODEWISE = {
     "GroupPooling": (lambda: GroupPooling(permutation_type()), permutation_type),
     "NormPool": (lambda: NormPool(mixed_o3_type()), mixed_o3_type),
     "InducedNormPool": (lambda: InducedNormPool(induced_type()), induced_type),
+    "InducedGatedNonLinearity1": (lambda: _with_bias(InducedGatedNonLinearity1(_induced_gated_type())),
+                                  _induced_gated_type),
+    "InducedGatedNonLinearity1 keep gates": (lambda: _with_bias(InducedGatedNonLinearity1(
+        _induced_gated_type(True), gates=["gate", "gated", "gated", "gate"], drop_gates=False)),
+        lambda: _induced_gated_type(True)),
     "InducedNormNonLinearity": (lambda: _with_bias(InducedNormNonLinearity(induced_type())), induced_type),
     "FieldDropout (eval)": (lambda: FieldDropout(mixed_o3_type(), 0.3), mixed_o3_type),
     "PointwiseDropout (eval)": (lambda: PointwiseDropout(permutation_type(), 0.3), permutation_type),
@@ -405,6 +419,12 @@ def test_escnn_style_nonlinearities_compute_their_formulas(float64):
     assert torch.allclose(quadratic(x).tensor, expected)
     assert quadratic.weights.shape == (2, quadratic.basis.shape[0]) and quadratic.matrices().abs().sum() > 0
 
+    gated = GatedNonLinearity1(FieldType.from_e3nn("1x0e+1x1o", O3), drop_gates=False)
+    x = random_input(gated.in_type, points=2)
+    kept = gated(x).tensor
+    assert torch.allclose(kept[:, :1], torch.sigmoid(x.tensor[:, :1]))  # escnn keeps the gates' activations
+    assert torch.allclose(kept[:, 1:], torch.sigmoid(x.tensor[:, :1]) * x.tensor[:, 1:])
+
     vectors = VectorFieldNonLinearity(C8.type(C8.regular_repr))
     field = torch.tensor([[0.1, 0.2, 2.0, -1.0, 0.0, 0.3, 0.0, 0.0], [-0.5, -0.1, -0.2, -0.3, -0.9, -1.0, -0.4, -0.6]])
     assert torch.allclose(vectors(C8.type(C8.regular_repr)(field)).tensor, torch.tensor([[0.0, 2.0], [0.0, 0.0]]),
@@ -424,6 +444,12 @@ def test_escnn_style_nonlinearities_refuse_what_they_cannot_act_on():
         TensorProductNonLinearity(C8.type(C8.regular_repr), C8.type(C8.regular_repr, C8.irrep(1)))
     with pytest.raises(ValueError, match="in_type has 2 fields, out_type 1"):
         TensorProductNonLinearity(C8.type(C8.regular_repr, C8.regular_repr), C8.type(C8.regular_repr))
+    d4 = gspaces.flipRot2dOnR2(4)
+    induced = d4.induced_repr((0, 1), d4.fibergroup.subgroup((0, 1))[0].irrep(1))
+    with pytest.raises(ValueError, match=r"must be the quotient representation quotient\[\(0, 1\)\]"):
+        InducedGatedNonLinearity1(d4.type(d4.quotient_repr((None, 2)), induced))
+    with pytest.raises(ValueError, match="needs an induced representation"):
+        InducedGatedNonLinearity1(d4.type(d4.quotient_repr((0, 1)), d4.regular_repr))
     with pytest.raises(TypeError, match="TensorProductNonLinearity"):  # escnn's call of its TensorProductModule
         TensorProductModule(C8.type(C8.regular_repr), C8.type(C8.regular_repr))
 

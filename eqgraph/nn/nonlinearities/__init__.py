@@ -7,6 +7,7 @@ from .gate import Gate
 from .gated1 import GatedNonLinearity1
 from .gated2 import GatedNonLinearity2
 from .gated_uniform import GatedNonLinearityUniform
+from .induced_gated1 import InducedGatedNonLinearity1
 from .induced_norm_nonlinearity import InducedNormNonLinearity
 from .leaky_relu import LeakyReLU
 from .norm_nonlinearity import NormNonLinearity
@@ -16,5 +17,5 @@ from .relu import ReLU
 from .tensor_product_nonlinearity import TensorProductNonLinearity
 from .vector_field import VectorFieldNonLinearity
 
-__all__ = ["ConcatenatedNonLinearity", "ELU", "FourierELU", "QuotientFourierELU", "LeakyReLU", "InducedNormNonLinearity", "FourierPointwise", "QuotientFourierPointwise", "Gate", "GatedNonLinearity1", "GatedNonLinearity2", "GatedNonLinearityUniform", "NormNonLinearity",
+__all__ = ["ConcatenatedNonLinearity", "ELU", "FourierELU", "QuotientFourierELU", "LeakyReLU", "InducedGatedNonLinearity1", "InducedNormNonLinearity", "FourierPointwise", "QuotientFourierPointwise", "Gate", "GatedNonLinearity1", "GatedNonLinearity2", "GatedNonLinearityUniform", "NormNonLinearity",
            "PointwiseNonLinearity", "ReLU", "TensorProductNonLinearity", "VectorFieldNonLinearity"]

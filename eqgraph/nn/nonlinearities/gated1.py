@@ -7,6 +7,7 @@ import torch
 from ...fields import FieldType, GeometricTensor
 from ..equivariant_module import EquivariantModule
 from ..field_index import common_size, scale_fields
+from .gate_roles import as_slice, split_gate_roles
 
 
 class GatedNonLinearity1(EquivariantModule):
@@ -21,8 +22,8 @@ class GatedNonLinearity1(EquivariantModule):
     Args:
         in_type: gates and gated fields together.
         gates: ``"gate"`` or ``"gated"`` per field; default: the first half are gates.
-        drop_gates: drop the gates from the output (default), or keep them unchanged in place
-            (the output type then equals ``in_type``).
+        drop_gates: drop the gates from the output (default), or keep their activations
+            :math:`\sigma(s_k + b_k)` in place (the output type then equals ``in_type``).
 
     Shapes:
         - **input:** :math:`(B, C, *S)` or :math:`(N, C)`
@@ -31,18 +32,7 @@ class GatedNonLinearity1(EquivariantModule):
 
     def __init__(self, in_type: FieldType, gates: Sequence[str] | None = None, drop_gates: bool = True):
         super().__init__()
-        n = len(in_type)
-        if gates is None:
-            if n % 2:
-                raise ValueError(f"GatedNonLinearity1 needs as many gates as gated fields; {in_type} has {n} fields")
-            gates = ["gate"] * (n // 2) + ["gated"] * (n // 2)
-        gates = list(gates)
-        if len(gates) != n or any(g not in ("gate", "gated") for g in gates):
-            raise ValueError(f"gates must hold 'gate' or 'gated' for each of the {n} fields, got {gates}")
-        gate_fields = [i for i, g in enumerate(gates) if g == "gate"]
-        gated_fields = [i for i, g in enumerate(gates) if g == "gated"]
-        if len(gate_fields) != len(gated_fields):
-            raise ValueError(f"{len(gate_fields)} gates for {len(gated_fields)} gated fields: the counts must match")
+        gate_fields, gated_fields = split_gate_roles(in_type, gates, type(self).__name__)
         for i in gate_fields:
             if not in_type.representations[i].is_trivial():
                 raise ValueError(f"gate field {i} ({in_type.representations[i].name}) must be trivial")
@@ -55,8 +45,8 @@ class GatedNonLinearity1(EquivariantModule):
         self.register_buffer("gate_of_channel", torch.repeat_interleave(torch.arange(len(sizes)), torch.tensor(sizes)),
                              persistent=False)
         self.bias = torch.nn.Parameter(torch.zeros(len(gate_fields)))
-        self.gate_slice = _as_slice(in_type.field_channels(gate_fields))
-        self.gated_slice = _as_slice(in_type.field_channels(gated_fields))
+        self.gate_slice = as_slice(in_type.field_channels(gate_fields))
+        self.gated_slice = as_slice(in_type.field_channels(gated_fields))
         self.gated_size = common_size(in_type.index_select(gated_fields))
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
@@ -69,15 +59,9 @@ class GatedNonLinearity1(EquivariantModule):
         gated = scale_fields(gated_values, gates, self.gate_of_channel, self.gated_size)
         if self.drop_gates:
             return GeometricTensor(gated, self.out_type, input.coords)
-        return GeometricTensor(x.index_copy(1, self.gated_channels, gated), self.out_type, input.coords)
+        out = x.index_copy(1, self.gated_channels, gated).index_copy(1, self.gate_channels, gates)
+        return GeometricTensor(out, self.out_type, input.coords)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])
 
-
-def _as_slice(channels) -> slice | None:
-    """The channels as a slice when they are one consecutive run (cheaper than indexing)."""
-    channels = list(channels)
-    if channels and channels == list(range(channels[0], channels[-1] + 1)):
-        return slice(channels[0], channels[-1] + 1)
-    return None
