@@ -3,7 +3,17 @@ dropout and the modules that route fields. Every module maps GeometricTensors of
 to ``out_type`` with the channel axis 1, on grids ``[B, C, *S]`` and graph nodes ``[N, C]``."""
 from ..fields import FieldType, GeometricTensor, tensor_directsum
 from . import init
-from .conv import EdgeGeometry, R2Conv, R2ConvTransposed, R2PointConv, R3Conv, R3ConvTransposed, R3PointConv
+from .conv import (
+    EdgeGeometry,
+    R2Conv,
+    R2ConvTransposed,
+    R2Diffop,
+    R2PointConv,
+    R3Conv,
+    R3ConvTransposed,
+    R3Diffop,
+    R3PointConv,
+)
 from .equivariant_module import EquivariantModule
 from .field_dropout import FieldDropout
 from .identity import IdentityModule
@@ -87,6 +97,7 @@ from .structure import (
 __all__ = [
     "EquivariantModule", "IdentityModule", "SequentialModule", "ModuleList",
     "R2Conv", "R3Conv", "R2ConvTransposed", "R3ConvTransposed", "R2PointConv", "R3PointConv", "EdgeGeometry",
+    "R2Diffop", "R3Diffop",
     "Linear", "MLP", "TensorProductModule", "ElementwiseTensorProduct",
     "PointwiseNonLinearity", "ReLU", "ELU", "NormNonLinearity", "GatedNonLinearity1", "GatedNonLinearity2", "Gate",
     "GatedNonLinearityUniform", "TensorProductNonLinearity", "VectorFieldNonLinearity",

@@ -40,19 +40,20 @@ def generalized_he_init(tensor: torch.Tensor, basisexpansion) -> torch.Tensor:
 def deltaorthonormal_init(tensor: torch.Tensor, basisexpansion) -> torch.Tensor:
     r"""Fill ``tensor`` in place so that the kernel is a delta at the origin carrying a random
     (semi-)orthogonal equivariant map :math:`U`: :math:`K(0) = U`, :math:`K(\delta) \approx 0`
-    elsewhere. Only elements on a ring of radius 0 are used; :math:`U` is the orthogonal
-    polar factor of a random intertwiner, which is itself an intertwiner.
+    elsewhere. Only the elements that vanish off the stencil's centre are used (a ring of
+    radius 0, or the order-0 finite differences of a differential operator); :math:`U` is the
+    orthogonal polar factor of a random intertwiner, which is itself an intertwiner.
 
     Args:
         tensor: the coefficients, ``[size]`` or ``[groups, size]``.
-        basisexpansion: the module's ``basisexpansion``; its basis needs a ring at radius 0.
+        basisexpansion: the module's ``basisexpansion``; its basis needs elements at the centre alone.
     """
     layout = basisexpansion.layout
-    d = layout.in_type.gspace.dimensionality
-    origin = torch.zeros(1, d, dtype=torch.float64)
-    centre = [_centre_elements(block, origin) for block in layout.blocks]
+    points = basisexpansion.points.to(torch.float64)
+    centre = [_centre_elements(block, points) for block in layout.blocks]
     if not any(mask.any() for mask, _ in centre):
-        raise ValueError("deltaorthonormal_init needs basis elements on a ring of radius 0; this basis has none")
+        raise ValueError("deltaorthonormal_init needs basis elements that vanish off the stencil's centre (a ring of "
+                         "radius 0, or finite differences of order 0); this basis has none")
     view = _check_weights(tensor, layout.size)
     solved = []
     for row in range(view.shape[0]):
@@ -80,11 +81,17 @@ def deltaorthonormal_init(tensor: torch.Tensor, basisexpansion) -> torch.Tensor:
     return tensor
 
 
-def _centre_elements(block, origin: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(mask [B], values [b0, d_out, d_in])``: the block's elements on a ring of radius 0 and
-    their values at the origin."""
-    mask = torch.tensor([a["radius"] == 0 for a in block.basis.attributes()])
-    return mask, block.basis.sample(origin)[0][mask]
+def _centre_elements(block, points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(mask [B], values [b0, d_out, d_in])``: the block's elements that vanish everywhere on
+    the stencil ``points`` but at its centre, and their values there."""
+    values = block.basis.sample(points)  # [P, B, d_out, d_in]
+    centre = points.norm(dim=1) == 0
+    if not centre.any():
+        return torch.zeros(values.shape[1], dtype=torch.bool), values[:0, :0]
+    size = values.abs().flatten(2).amax(dim=(0, 2))
+    outside = values[~centre].abs().flatten(2).amax(dim=(0, 2)) if (~centre).any() else torch.zeros_like(size)
+    mask = (size > 0) & (outside <= 1e-6 * size)
+    return mask, values[centre][0][mask]
 
 
 def _block_channels(layout, block) -> tuple[np.ndarray, np.ndarray]:

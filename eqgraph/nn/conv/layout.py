@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -55,9 +56,13 @@ class KernelLayout:
     Args:
         in_type, out_type: field types on the same gspace.
         basis_kwargs: passed to ``gspace.build_kernel_basis`` (rings, sigma, radial, ...).
+        basis_factory: builds the basis of a pair of representations ``(in_repr, out_repr)``
+            instead (any object with ``len`` and ``sample(points)``, e.g. a
+            :class:`~eqgraph.kernels.DiffopBasis`); ``basis_kwargs`` then only describe it in errors.
     """
 
-    def __init__(self, in_type: FieldType, out_type: FieldType, basis_kwargs: dict):
+    def __init__(self, in_type: FieldType, out_type: FieldType, basis_kwargs: dict,
+                 basis_factory: Callable[[Representation, Representation], KernelBasis] | None = None):
         check_field_types(in_type, out_type)
         self.in_type, self.out_type = in_type, out_type
         self.in_groups = group_fields(in_type)
@@ -67,14 +72,20 @@ class KernelLayout:
         offset = 0
         for o, out_group in enumerate(self.out_groups):
             for i, in_group in enumerate(self.in_groups):
-                basis = gspace.build_kernel_basis(in_group.representation, out_group.representation,
-                                                  allow_empty=True, **basis_kwargs)
+                if basis_factory is None:
+                    basis = gspace.build_kernel_basis(in_group.representation, out_group.representation,
+                                                      allow_empty=True, **basis_kwargs)
+                else:
+                    basis = basis_factory(in_group.representation, out_group.representation)
                 if len(basis) == 0:
                     continue
                 block = KernelBlock(o, i, basis, offset, len(out_group.fields), len(in_group.fields))
                 self.blocks.append(block)
                 offset += block.size
         self.size = offset
+        if self.size == 0 and basis_factory is not None:
+            raise ValueError(f"no basis element maps {in_type} to {out_type} ({basis_factory!r}): every pair of fields "
+                             "is uncoupled at these settings")
         if self.size == 0:
             raise ValueError(
                 f"no steerable kernel maps {in_type} to {out_type} with these settings ({_describe(basis_kwargs)}): "

@@ -22,7 +22,9 @@ class RdConv(ConstantBuffers, EquivariantModule):
     r"""Base of :class:`R2Conv`, :class:`R3Conv` and their transposed forms: a steerable filter
     expanded from the learnable coefficients ``weights`` and applied with ``torch.nn.functional``.
 
-    Subclasses set ``dimensionality`` and ``transposed``.
+    Subclasses set ``dimensionality`` and ``transposed``; ``basis_factory`` replaces the
+    Gaussian-ring kernel basis by another one per pair of representations (the steerable
+    differential operators of :class:`R2Diffop`).
     """
 
     dimensionality: int
@@ -47,6 +49,7 @@ class RdConv(ConstantBuffers, EquivariantModule):
         recompute: bool = False,
         initialize: bool = True,
         output_padding: int | Sequence[int] = 0,
+        basis_factory: Callable | None = None,
     ):
         super().__init__()
         name = type(self).__name__
@@ -71,7 +74,7 @@ class RdConv(ConstantBuffers, EquivariantModule):
             sigma=sigma, maximum_frequency=maximum_frequency, frequencies_cutoff=frequencies_cutoff,
             basis_filter=basis_filter,
         )
-        self.layout = KernelLayout(in_group, out_group, basis_kwargs)
+        self.layout = KernelLayout(in_group, out_group, basis_kwargs, basis_factory)
         self.basisexpansion = StencilExpansion(self.layout, self.kernel_size, self.dilation, recompute)
         self.weights = torch.nn.Parameter(torch.zeros(self.groups * self.layout.size))
         expansion = trivial_bias_expansion(out_type) if bias else None
