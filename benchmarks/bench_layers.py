@@ -1,16 +1,21 @@
 """Layer speed: eqgraph's nonlinearities, norms and pools next to escnn's modules of the same
 name, and its Linear, Gate, batch norm, norm activation and tensor product next to e3nn's.
 
-Grid layers run on a C8 feature map of batch 16, 128 channels, 32 x 32 (16 regular fields, or
-32 + 32 fields of the irreps of frequency 1 and 2); node layers on 10,000 nodes of
+Grid layers run on a C8 feature map of batch 16, 32 x 32, about 128 channels (16 regular
+fields; 32 + 32 fields of the irreps of frequency 1 and 2; 64 of frequency 1, to 64 of frequency 2 for the quadratic product; or 21 fields
+holding two gates and the irreps they gate); escnn's quadratic TensorProductModule is
+eqgraph's TensorProductNonLinearity; node layers on 10,000 nodes of
 32x0e+32x1o+32x2e (the tensor product on 2,000 nodes of 16x0e+16x1o+16x2e times 1x0e+1x1o+1x2e).
 Each measurement is a forward and backward pass (training mode): two warm-ups, then the median
 of 40 calls. Timings of a few milliseconds vary by tens of percent from one process to the
-next, so the escnn comparisons alternate three eqgraph and three escnn processes and take the
+next, so the escnn comparisons alternate eqgraph and escnn processes (three pairs) and take the
 median, and the e3nn comparisons run both libraries interleaved in one process. Ratios are eqgraph / other: below 1 is faster; the
 target is at most 1.0x.
 
-    python benchmarks/bench_layers.py [--quick]
+    python benchmarks/bench_layers.py [--quick] [--pairs N] [--only NAME]
+
+``--pairs`` sets the number of alternating process pairs (3), ``--only`` keeps the layers whose
+name contains NAME.
 """
 from __future__ import annotations
 
@@ -20,13 +25,18 @@ import sys
 from _reference import ESCNN_PRELUDE, TIMING, escnn_python, fmt, ratio, run_json, this_python
 
 REPEATS = 10 if "--quick" in sys.argv else 40
+PAIRS = int(sys.argv[sys.argv.index("--pairs") + 1]) if "--pairs" in sys.argv else 3
+ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
 
 GRID_TYPES = """
 gs = gspaces.rot2dOnR2(8)
 reg = FieldType(gs, [gs.regular_repr] * 16)
 irr = FieldType(gs, [gs.irrep(1)] * 32 + [gs.irrep(2)] * 32)
 gat = FieldType(gs, [gs.trivial_repr] * 32 + [gs.irrep(1)] * 32)
-types = {{"reg": reg, "irr": irr, "gat": gat}}
+uni = FieldType(gs, [directsum([gs.trivial_repr, gs.trivial_repr, gs.irrep(1), gs.irrep(2)])] * 21)
+vec = FieldType(gs, [gs.irrep(1)] * 64)
+vec2 = FieldType(gs, [gs.irrep(2)] * 64)
+types = {{"reg": reg, "irr": irr, "gat": gat, "uni": uni, "vec": vec}}
 module = {module}
 x = torch.randn(16, types[{input!r}].size, 32, 32, requires_grad=True)
 typed = GeometricTensor(x, types[{input!r}])
@@ -40,10 +50,12 @@ print(json.dumps({{"step": measure(step)}}))
 EQGRAPH_GRID = TIMING + """
 from eqgraph import gspaces, nn
 from eqgraph.fields import FieldType, GeometricTensor
+from eqgraph.group import directsum
 """ + GRID_TYPES
 
 ESCNN_GRID = ESCNN_PRELUDE + TIMING + """
 from escnn import gspaces, nn
+from escnn.group import directsum
 from escnn.nn import FieldType, GeometricTensor
 """ + GRID_TYPES
 
@@ -52,6 +64,10 @@ GRID_CASES = {
     "ELU (regular)": ("nn.ELU(reg)", "reg"),
     "NormNonLinearity (irreps)": ("nn.NormNonLinearity(irr)", "irr"),
     "GatedNonLinearity1": ("nn.GatedNonLinearity1(gat)", "gat"),
+    "GatedNonLinearityUniform": ("nn.GatedNonLinearityUniform(uni)", "uni"),
+    "VectorFieldNonLinearity (regular)": ("nn.VectorFieldNonLinearity(reg)", "reg"),
+    "TensorProductNonLinearity (irreps)": ("nn.TensorProductNonLinearity(vec, vec2)", "vec",
+                                           "nn.TensorProductModule(vec, vec2)"),
     "InnerBatchNorm (regular)": ("nn.InnerBatchNorm(reg)", "reg"),
     "NormBatchNorm (irreps)": ("nn.NormBatchNorm(irr)", "irr"),
     "IIDBatchNorm2d (regular)": ("nn.IIDBatchNorm2d(reg)", "reg"),
@@ -124,16 +140,20 @@ def main() -> None:
     reference = escnn_python()
     print(f"escnn reference: {reference or 'not importable (run benchmarks/setup_escnn_venv.sh or set ESCNN_PYTHON)'}")
     print(f"{'layer (forward + backward)':44} {'eqgraph':>9} {'other':>9} {'ratio':>7}")
-    for name, (module, input) in GRID_CASES.items():
+    for name, (module, input, *escnn_module) in GRID_CASES.items():
+        if ONLY not in name:
+            continue
         a, b = [], []
-        for _ in range(3):  # alternate the processes: single processes differ by tens of percent
+        for _ in range(PAIRS):  # alternate the processes: single processes differ by tens of percent
             ours = run(this_python(), EQGRAPH_GRID, module=module, input=input)
-            theirs = run(reference, ESCNN_GRID, module=module, input=input, empty_cache=False)
+            theirs = run(reference, ESCNN_GRID, module=(escnn_module or [module])[0], input=input, empty_cache=False)
             a += [ours["step"]["time"]] if ours else []
             b += [theirs["step"]["time"]] if theirs else []
         a, b = (statistics.median(v) if v else None for v in (a, b))
         print(f"{name + ' vs escnn':44} {fmt(a):>9} {fmt(b):>9} {ratio(a, b):>7}")
     for name, case in NODE_CASES.items():
+        if ONLY not in name:
+            continue
         both = run(this_python(), NODES, **case)
         a, b = (both["ours"], both["theirs"]) if both else (None, None)
         print(f"{name + ' vs e3nn':44} {fmt(a):>9} {fmt(b):>9} {ratio(a, b):>7}")

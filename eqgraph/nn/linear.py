@@ -37,7 +37,7 @@ class Linear(ConstantBuffers, EquivariantModule):
     def __init__(self, in_type: FieldType, out_type: FieldType, bias: bool = True, initialize: bool = True):
         super().__init__()
         self.in_type, self.out_type = in_type, out_type
-        self.layout = KernelLayout(in_type, out_type, {"rings": [0.0], "maximum_frequency": 0})
+        self.layout = KernelLayout.intertwiners(in_type, out_type, type(self).__name__)
         self.basisexpansion = StencilExpansion(self.layout, kernel_size=1, dilation=1)
         self.weights = torch.nn.Parameter(torch.zeros(self.layout.size))
         expansion = trivial_bias_expansion(out_type) if bias else None

@@ -95,6 +95,21 @@ class KernelLayout:
         self.in_order = grouped_channels(in_type, self.in_groups)
         self.out_order = grouped_channels(out_type, self.out_groups)
 
+    @classmethod
+    def intertwiners(cls, in_type: FieldType, out_type: FieldType, module: str) -> "KernelLayout":
+        """The layout of a node-wise equivariant linear map (a one-point stencil: the kernel
+        basis at the origin spans the intertwiners)."""
+        check_field_types(in_type, out_type)
+        gspace = in_type.gspace
+        if not any(len(gspace.build_kernel_basis(a, b, allow_empty=True, **_ONE_POINT))
+                   for a in dict.fromkeys(in_type.representations) for b in dict.fromkeys(out_type.representations)):
+            raise ValueError(f"{module}: no equivariant linear map from {in_type} to {out_type} except zero: "
+                             "no irrep of the output occurs in the input")
+        return cls(in_type, out_type, _ONE_POINT)
+
+
+_ONE_POINT = {"rings": [0.0], "maximum_frequency": 0}
+
 
 def check_field_types(in_type, out_type) -> None:
     for label, t in (("in_type", in_type), ("out_type", out_type)):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
+
 from ...fields import FieldType
 
 
@@ -24,9 +26,11 @@ def split_gate_roles(in_type: FieldType, gates: Sequence[str] | None, module: st
     return gate_fields, gated_fields
 
 
-def as_slice(channels) -> slice | None:
-    """The channels as a slice when they are one consecutive run (cheaper than indexing)."""
-    channels = list(channels)
-    if channels and channels == list(range(channels[0], channels[-1] + 1)):
-        return slice(channels[0], channels[-1] + 1)
+def two_runs(in_type: FieldType, gate_fields: list[int], gated_fields: list[int]) -> tuple[bool, list[int]] | None:
+    """``(gates_first, [size of the first run, size of the second])`` when the gates and the
+    gated fields are two consecutive runs of channels; None when they interleave."""
+    gate_channels, gated_channels = in_type.field_channels(gate_fields), in_type.field_channels(gated_fields)
+    for gates_first, (first, second) in ((True, (gate_channels, gated_channels)), (False, (gated_channels, gate_channels))):
+        if np.array_equal(np.concatenate([first, second]), np.arange(in_type.size)):
+            return gates_first, [len(first), len(second)]
     return None

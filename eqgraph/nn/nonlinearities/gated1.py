@@ -7,7 +7,7 @@ import torch
 from ...fields import FieldType, GeometricTensor
 from ..equivariant_module import EquivariantModule
 from ..field_index import common_size, scale_fields
-from .gate_roles import as_slice, split_gate_roles
+from .gate_roles import split_gate_roles, two_runs
 
 
 class GatedNonLinearity1(EquivariantModule):
@@ -45,16 +45,19 @@ class GatedNonLinearity1(EquivariantModule):
         self.register_buffer("gate_of_channel", torch.repeat_interleave(torch.arange(len(sizes)), torch.tensor(sizes)),
                              persistent=False)
         self.bias = torch.nn.Parameter(torch.zeros(len(gate_fields)))
-        self.gate_slice = as_slice(in_type.field_channels(gate_fields))
-        self.gated_slice = as_slice(in_type.field_channels(gated_fields))
+        self.halves = two_runs(in_type, gate_fields, gated_fields)
         self.gated_size = common_size(in_type.index_select(gated_fields))
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
         x = input.tensor
         shape = (1, -1) + (1,) * (x.dim() - 2)
-        gate_values = x[:, self.gate_slice] if self.gate_slice else x.index_select(1, self.gate_channels)
-        gated_values = x[:, self.gated_slice] if self.gated_slice else x.index_select(1, self.gated_channels)
+        if self.halves is not None:  # one split: its gradient is a concatenation, not zero-filled slices
+            gates_first, sizes = self.halves
+            first, second = x.split(sizes, dim=1)
+            gate_values, gated_values = (first, second) if gates_first else (second, first)
+        else:
+            gate_values, gated_values = x.index_select(1, self.gate_channels), x.index_select(1, self.gated_channels)
         gates = torch.sigmoid(gate_values + self.bias.view(shape))
         gated = scale_fields(gated_values, gates, self.gate_of_channel, self.gated_size)
         if self.drop_gates:

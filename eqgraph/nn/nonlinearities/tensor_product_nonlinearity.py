@@ -45,7 +45,7 @@ class TensorProductNonLinearity(ConstantBuffers, EquivariantModule):
         self.in_type, self.out_type = in_type, out_type
         rho, sigma = in_type.representations[0], out_type.representations[0]
         hidden = FieldType(in_type.gspace, [rho.tensor(rho)])
-        layout = KernelLayout(hidden, FieldType(in_type.gspace, [sigma]), {"rings": [0.0], "maximum_frequency": 0})
+        layout = KernelLayout.intertwiners(hidden, FieldType(in_type.gspace, [sigma]), name)
         self.basisexpansion = StencilExpansion(layout, kernel_size=1, dilation=1)
         expansion = StencilExpansion(layout, kernel_size=1, dilation=1).double()
         with torch.no_grad():  # [B, dim sigma, dim rho^2]: the intertwiners, one per unit coefficient
@@ -64,10 +64,13 @@ class TensorProductNonLinearity(ConstantBuffers, EquivariantModule):
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
         x = input.tensor
-        rows = x.movedim(1, -1).reshape(-1, self.fields, self.rho_size)
-        squares = (rows.unsqueeze(-1) * rows.unsqueeze(-2)).flatten(-2)  # [M, C, dim rho^2]
-        out = torch.einsum("coi,Mci->Mco", self.matrices(), squares).reshape(*x.movedim(1, -1).shape[:-1], -1)
-        return GeometricTensor(out.movedim(-1, 1), self.out_type, input.coords)
+        B = x.shape[0]  # nodes [N, C r] are B = N batches of one pixel
+        fields = x.reshape(B, self.fields, self.rho_size, -1)  # [B, C, r, S]
+        squares = (fields.unsqueeze(2) * fields.unsqueeze(3)).flatten(2, 3)  # [B, C, r^2, S]
+        columns = squares.permute(1, 2, 0, 3).reshape(self.fields, self.rho_size ** 2, -1)  # [C, r^2, B S]
+        out = torch.bmm(self.matrices(), columns).view(self.fields, self.sigma_size, B, -1)  # one GEMM per field
+        out = out.permute(2, 0, 1, 3).reshape(B, -1, *x.shape[2:])
+        return GeometricTensor(out, self.out_type, input.coords)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])
