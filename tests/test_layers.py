@@ -442,6 +442,10 @@ def test_escnn_style_nonlinearities_refuse_what_they_cannot_act_on():
         GatedNonLinearityUniform(FieldType(O3, [FieldType.from_e3nn("1x1o+1x0e", O3).representation]))
     with pytest.raises(ValueError, match="uniform out_type"):
         TensorProductNonLinearity(C8.type(C8.regular_repr), C8.type(C8.regular_repr, C8.irrep(1)))
+    with pytest.raises(ValueError, match="TensorProductNonLinearity: no equivariant linear map"):
+        TensorProductNonLinearity(C8.type(C8.irrep(1)), C8.type(C8.irrep(1)))  # 1 x 1 = 0 + 0' + 2 on C8
+    with pytest.raises(ValueError, match="Linear: no equivariant linear map from .* except zero"):
+        Linear(C8.type(C8.irrep(1)), C8.type(C8.irrep(2)))
     with pytest.raises(ValueError, match="in_type has 2 fields, out_type 1"):
         TensorProductNonLinearity(C8.type(C8.regular_repr, C8.regular_repr), C8.type(C8.regular_repr))
     d4 = gspaces.flipRot2dOnR2(4)
