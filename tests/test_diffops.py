@@ -151,3 +151,16 @@ def test_delta_orthonormal_init_uses_the_order_zero_operators(float64):
     assert filter.abs().sum() - centre.abs().sum() < 1e-10
     with pytest.raises(ValueError, match="vanish off the stencil's centre"):
         init.deltaorthonormal_init(layer.weights.data, R2Diffop(t, t, kernel_size=3, smoothing=1.0).basisexpansion)
+
+
+def test_basis_filter_and_maximum_power_select_operators():
+    c4 = gspaces.rot2dOnR2(4)
+    t = c4.type(c4.regular_repr)
+    full = R2Diffop(t, t, kernel_size=5)
+    orders = [a["order"] for a in full.layout.blocks[0].basis.attributes()]
+    assert max(orders) == 3 and min(orders) == 0
+    low = R2Diffop(t, t, kernel_size=5, basis_filter=lambda a: a["order"] <= 1)
+    assert len(low.layout.blocks[0].basis) == sum(o <= 1 for o in orders)
+    no_laplacian = R2Diffop(t, t, kernel_size=5, maximum_power=0)
+    assert all(a["power"] == 0 for a in no_laplacian.layout.blocks[0].basis.attributes())
+    assert len(no_laplacian.layout.blocks[0].basis) < len(orders)

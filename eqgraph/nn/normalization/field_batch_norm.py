@@ -80,15 +80,16 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
             raise ValueError(f"{type(self).__name__} needs more than one value per channel in training, got "
                              f"input of shape {tuple(x.shape)}")
         fields = x.unflatten(1, (n, d))  # [B, n, d, *S]: batch_norm's channels are the fields
-        bias = None if self.bias is None else (self.bias_expansion @ self.bias).view(n, d)[:, 0]
+        # contiguous per-field parameters keep batch_norm on its fast kernel (strided ones cost ~15%)
+        bias = None if self.bias is None else (self.bias_expansion @ self.bias).view(n, d)[:, 0].contiguous()
         use_batch = self.training or not self.track_running_stats
         if not use_batch:
-            mean = self.running_mean.view(n, d)[:, 0]
+            mean = self.running_mean.view(n, d)[:, 0].contiguous()
             out = torch.nn.functional.batch_norm(fields, mean, self.running_var, self.weight, bias, False, 0.0, self.eps)
         elif self.training and self.track_running_stats:
             self.num_batches_tracked += 1
             factor = 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
-            mean = self.running_mean.view(n, d)[:, 0].clone()
+            mean = self.running_mean.view(n, d)[:, 0].contiguous()  # per field; batch_norm updates it in place
             out = torch.nn.functional.batch_norm(fields, mean, self.running_var, self.weight, bias, True, factor, self.eps)
             with torch.no_grad():
                 self.running_mean.copy_(mean.repeat_interleave(d))
