@@ -8,25 +8,25 @@ eqgraph's TensorProductNonLinearity; node layers on 10,000 nodes of
 32x0e+32x1o+32x2e (the tensor product on 2,000 nodes of 16x0e+16x1o+16x2e times 1x0e+1x1o+1x2e).
 Each measurement is a forward and backward pass (training mode): two warm-ups, then the median
 of 40 calls. Timings of a few milliseconds vary by tens of percent from one process to the
-next, so the escnn comparisons alternate eqgraph and escnn processes (three pairs) and take the
-median, and the e3nn comparisons run both libraries interleaved in one process. Ratios are eqgraph / other: below 1 is faster; the
+next, so every process runs with glibc's allocator settings fixed (``STEADY_ALLOCATOR``), the
+escnn comparisons alternate eqgraph and escnn processes (three pairs) and take the median, and the e3nn comparisons run both libraries interleaved in one process. Ratios are eqgraph / other: below 1 is faster; the
 target is at most 1.0x.
 
-    python benchmarks/bench_layers.py [--quick] [--pairs N] [--only NAME]
+    python benchmarks/bench_layers.py [--quick] [--pairs N] [--only NAME[,NAME...]]
 
 ``--pairs`` sets the number of alternating process pairs (3), ``--only`` keeps the layers whose
-name contains NAME.
+name contains NAME (or one of several, comma-separated).
 """
 from __future__ import annotations
 
 import statistics
 import sys
 
-from _reference import ESCNN_PRELUDE, TIMING, escnn_python, fmt, ratio, run_json, this_python
+from _reference import ESCNN_PRELUDE, STEADY_ALLOCATOR, TIMING, escnn_python, fmt, ratio, run_json, this_python
 
 REPEATS = 10 if "--quick" in sys.argv else 40
 PAIRS = int(sys.argv[sys.argv.index("--pairs") + 1]) if "--pairs" in sys.argv else 3
-ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
+ONLY = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else [""]
 
 GRID_TYPES = """
 gs = gspaces.rot2dOnR2(8)
@@ -130,7 +130,7 @@ def run(python: str | None, template: str, **fields) -> dict | None:
     if python is None:
         return None
     try:
-        return run_json(python, template.format(repeats=REPEATS, **fields), timeout=1800)
+        return run_json(python, template.format(repeats=REPEATS, **fields), timeout=1800, env=STEADY_ALLOCATOR)
     except RuntimeError as error:
         print(f"    ({str(error).strip().splitlines()[-1]})")
         return None
@@ -141,7 +141,7 @@ def main() -> None:
     print(f"escnn reference: {reference or 'not importable (run benchmarks/setup_escnn_venv.sh or set ESCNN_PYTHON)'}")
     print(f"{'layer (forward + backward)':44} {'eqgraph':>9} {'other':>9} {'ratio':>7}")
     for name, (module, input, *escnn_module) in GRID_CASES.items():
-        if ONLY not in name:
+        if not any(part in name for part in ONLY):
             continue
         a, b = [], []
         for _ in range(PAIRS):  # alternate the processes: single processes differ by tens of percent
@@ -152,7 +152,7 @@ def main() -> None:
         a, b = (statistics.median(v) if v else None for v in (a, b))
         print(f"{name + ' vs escnn':44} {fmt(a):>9} {fmt(b):>9} {ratio(a, b):>7}")
     for name, case in NODE_CASES.items():
-        if ONLY not in name:
+        if not any(part in name for part in ONLY):
             continue
         both = run(this_python(), NODES, **case)
         a, b = (both["ours"], both["theirs"]) if both else (None, None)
