@@ -67,7 +67,8 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
         scale = torch.rsqrt(var + self.eps)
         if self.weight is not None:
             scale = scale * self.weight
-        out = (x - mean.view(shape)) * scale.index_select(0, self.field_of_channel).view(shape)
+        centred = x if self.mean_projector is None else x - mean.view(shape)  # no invariant part: mean zero
+        out = centred * scale.index_select(0, self.field_of_channel).view(shape)
         if self.bias is not None:
             out = out + (self.bias_expansion @ self.bias).view(shape)
         return GeometricTensor(out, self.out_type, input.coords)
@@ -105,10 +106,11 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
                              f"input of shape {tuple(x.shape)}")
         if self.mean_projector is not None:
             mean = self.mean_projector @ x.mean(dim=dims)
+            shape = (1, -1) + (1,) * (x.dim() - 2)
+            channel_squares = (x - mean.view(shape)).square().mean(dim=dims)
         else:
             mean = x.new_zeros(x.shape[1])
-        shape = (1, -1) + (1,) * (x.dim() - 2)
-        channel_squares = ((x - mean.view(shape)) ** 2).mean(dim=dims)
+            channel_squares = torch.linalg.vector_norm(x, dim=dims).square() / count  # one pass, no temporary
         var = x.new_zeros(len(self.in_type)).index_add(0, self.field_of_channel, channel_squares)
         return mean, var / self.field_sizes.to(x.dtype), count
 
