@@ -32,7 +32,7 @@ class EquivariantModule(torch.nn.Module, ABC):
         """Raise a clear error unless ``input`` is a GeometricTensor of ``in_type``."""
         if not isinstance(input, GeometricTensor):
             raise TypeError(f"{type(self).__name__} takes a GeometricTensor of type {self.in_type}, got {type(input).__name__}")
-        if input.type != self.in_type:
+        if input.type is not self.in_type and input.type != self.in_type:
             raise ValueError(f"{type(self).__name__} expects input of type {self.in_type}, got {input.type}")
 
     def check_equivariance(self, elements=None, atol: float = 1e-6, rtol: float = 1e-5, input=None, args=()):
