@@ -1,11 +1,14 @@
-"""Which fields of a type are gates and which are gated, as escnn's gated nonlinearities say it."""
+"""Which fields of a type are gates and which are gated, as escnn's gated nonlinearities say
+it, and the output those modules assemble."""
 from __future__ import annotations
 
 from typing import Sequence
 
 import numpy as np
 
-from ...fields import FieldType
+import torch
+
+from ...fields import FieldType, GeometricTensor
 
 
 def split_gate_roles(in_type: FieldType, gates: Sequence[str] | None, module: str) -> tuple[list[int], list[int]]:
@@ -34,3 +37,12 @@ def two_runs(in_type: FieldType, gate_fields: list[int], gated_fields: list[int]
         if np.array_equal(np.concatenate([first, second]), np.arange(in_type.size)):
             return gates_first, [len(first), len(second)]
     return None
+
+
+def gated_output(module, input: GeometricTensor, gated: torch.Tensor, gates: torch.Tensor) -> GeometricTensor:
+    """The gated fields alone (``module.drop_gates``), or the input with the gated fields and the
+    gates' activations written in place."""
+    if module.drop_gates:
+        return GeometricTensor(gated, module.out_type, input.coords)
+    out = input.tensor.index_copy(1, module.gated_channels, gated).index_copy(1, module.gate_channels, gates)
+    return GeometricTensor(out, module.out_type, input.coords)

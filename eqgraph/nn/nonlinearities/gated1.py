@@ -7,7 +7,7 @@ import torch
 from ...fields import FieldType, GeometricTensor
 from ..equivariant_module import EquivariantModule
 from ..field_index import common_size, scale_fields
-from .gate_roles import split_gate_roles, two_runs
+from .gate_roles import gated_output, split_gate_roles, two_runs
 
 
 class GatedNonLinearity1(EquivariantModule):
@@ -60,10 +60,7 @@ class GatedNonLinearity1(EquivariantModule):
             gate_values, gated_values = x.index_select(1, self.gate_channels), x.index_select(1, self.gated_channels)
         gates = torch.sigmoid(gate_values + self.bias.view(shape))
         gated = scale_fields(gated_values, gates, self.gate_of_channel, self.gated_size)
-        if self.drop_gates:
-            return GeometricTensor(gated, self.out_type, input.coords)
-        out = x.index_copy(1, self.gated_channels, gated).index_copy(1, self.gate_channels, gates)
-        return GeometricTensor(out, self.out_type, input.coords)
+        return gated_output(self, input, gated, gates)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])

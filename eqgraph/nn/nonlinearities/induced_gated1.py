@@ -7,7 +7,7 @@ import torch
 from ...fields import FieldType, GeometricTensor
 from ...group import InducedRepresentation
 from ..equivariant_module import EquivariantModule
-from .gate_roles import split_gate_roles
+from .gate_roles import gated_output, split_gate_roles
 
 
 class InducedGatedNonLinearity1(EquivariantModule):
@@ -66,10 +66,7 @@ class InducedGatedNonLinearity1(EquivariantModule):
         shape = (1, -1) + (1,) * (x.dim() - 2)
         gates = torch.sigmoid(x.index_select(1, self.gate_channels) + self.bias[self.bias_of_gate].view(shape))
         gated = x.index_select(1, self.gated_channels) * gates.index_select(1, self.gate_of_channel)
-        if self.drop_gates:
-            return GeometricTensor(gated, self.out_type, input.coords)
-        out = x.index_copy(1, self.gated_channels, gated).index_copy(1, self.gate_channels, gates)
-        return GeometricTensor(out, self.out_type, input.coords)
+        return gated_output(self, input, gated, gates)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])
