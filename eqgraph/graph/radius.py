@@ -32,8 +32,7 @@ def radius_graph(pos: torch.Tensor, r: float, batch: torch.Tensor | None = None,
     """
     _check(pos, r, batch, max_num_neighbors)
     with torch.no_grad():
-        search = _all_pairs if pos.shape[0] <= CELL_LIST_ABOVE else _cell_pairs
-        source, target, distance = search(pos, float(r), batch, loop)
+        source, target, distance = radius_pairs(pos, r, batch, loop)
         order = torch.argsort(target * pos.shape[0] + source)
         source, target, distance = source[order], target[order], distance[order]
         if max_num_neighbors is not None:
@@ -42,16 +41,23 @@ def radius_graph(pos: torch.Tensor, r: float, batch: torch.Tensor | None = None,
     return torch.stack([source, target])
 
 
-def _all_pairs(pos, r, batch, loop):
+def radius_pairs(pos: torch.Tensor, r: float, batch: torch.Tensor | None, loop: bool, n_targets: int | None = None):
+    """``(source, target, distance)`` of every pair within ``r`` whose target is one of the first
+    ``n_targets`` points (all by default): all pairs in chunks for few points, cells beyond."""
+    search = _all_pairs if pos.shape[0] <= CELL_LIST_ABOVE else _cell_pairs
+    return search(pos, float(r), batch, loop, pos.shape[0] if n_targets is None else n_targets)
+
+
+def _all_pairs(pos, r, batch, loop, n_targets):
     N = pos.shape[0]
     chunk = max(1, PAIRS_PER_CHUNK // max(N, 1))
     sources, targets, distances = [pos.new_zeros(0, dtype=torch.long)], [pos.new_zeros(0, dtype=torch.long)], [pos.new_zeros(0)]
-    for start in range(0, N, chunk):
-        block = pos[start:start + chunk]
+    for start in range(0, n_targets, chunk):
+        block = pos[start:min(start + chunk, n_targets)]
         dist = torch.cdist(block, pos, compute_mode="donot_use_mm_for_euclid_dist")
         mask = dist <= r
         if batch is not None:
-            mask &= batch[start:start + chunk, None] == batch[None, :]
+            mask &= batch[start:start + block.shape[0], None] == batch[None, :]
         if not loop:
             rows = torch.arange(block.shape[0], device=pos.device)
             mask[rows, rows + start] = False
@@ -62,7 +68,7 @@ def _all_pairs(pos, r, batch, loop):
     return torch.cat(sources), torch.cat(targets), torch.cat(distances)
 
 
-def _cell_pairs(pos, r, batch, loop):
+def _cell_pairs(pos, r, batch, loop, n_targets):
     """Candidates from the 3^d cells (of side r) around each point's own, then the distance test."""
     N, d = pos.shape
     cell = torch.floor((pos - pos.min(0).values) / r).long() + 1  # a margin of one cell on each side
@@ -70,7 +76,7 @@ def _cell_pairs(pos, r, batch, loop):
     strides = torch.cumprod(torch.cat([extent.new_ones(1), extent[:-1]]), 0)
     graphs = 1 if batch is None else int(batch.max()) + 1
     if float(extent.double().prod()) * graphs >= 2 ** 62:
-        return _all_pairs(pos, r, batch, loop)  # cell keys would overflow: points too spread out
+        return _all_pairs(pos, r, batch, loop, n_targets)  # cell keys would overflow: points too spread out
     offset_of_graph = 0 if batch is None else batch * int(extent.prod())
     key = (cell * strides).sum(1) + offset_of_graph
     order = torch.argsort(key)
@@ -78,11 +84,11 @@ def _cell_pairs(pos, r, batch, loop):
     starts = torch.cumsum(counts, 0) - counts
     sources, targets = [], []
     for shift in itertools.product((-1, 0, 1), repeat=d):
-        wanted = key + (torch.tensor(shift, device=pos.device) * strides).sum()
+        wanted = key[:n_targets] + (torch.tensor(shift, device=pos.device) * strides).sum()
         index = torch.searchsorted(cells, wanted).clamp(max=cells.numel() - 1)
         found = cells[index] == wanted
         count = torch.where(found, counts[index], torch.zeros_like(counts[index]))
-        target = torch.repeat_interleave(torch.arange(N, device=pos.device), count)
+        target = torch.repeat_interleave(torch.arange(n_targets, device=pos.device), count)
         first = torch.repeat_interleave(starts[index], count)
         within = torch.arange(target.numel(), device=pos.device) - torch.repeat_interleave(torch.cumsum(count, 0) - count, count)
         sources.append(order[first + within])

@@ -4,6 +4,7 @@ to ``out_type`` with the channel axis 1, on grids ``[B, C, *S]`` and graph nodes
 from ..fields import FieldType, GeometricTensor, tensor_directsum
 from . import init
 from .conv import (
+    ChannelwisePointConv,
     EdgeGeometry,
     R2Conv,
     R2ConvTransposed,
@@ -13,6 +14,7 @@ from .conv import (
     R3ConvTransposed,
     R3Diffop,
     R3PointConv,
+    RadialNetwork,
 )
 from .equivariant_module import EquivariantModule
 from .field_dropout import FieldDropout
@@ -97,7 +99,7 @@ from .structure import (
 __all__ = [
     "EquivariantModule", "IdentityModule", "SequentialModule", "ModuleList",
     "R2Conv", "R3Conv", "R2ConvTransposed", "R3ConvTransposed", "R2PointConv", "R3PointConv", "EdgeGeometry",
-    "R2Diffop", "R3Diffop",
+    "R2Diffop", "R3Diffop", "ChannelwisePointConv", "RadialNetwork",
     "Linear", "MLP", "TensorProductModule", "ElementwiseTensorProduct",
     "PointwiseNonLinearity", "ReLU", "ELU", "NormNonLinearity", "GatedNonLinearity1", "GatedNonLinearity2", "Gate",
     "GatedNonLinearityUniform", "TensorProductNonLinearity", "VectorFieldNonLinearity",

@@ -6,7 +6,7 @@ import torch
 
 from ..fields import FieldType, GeometricTensor
 from .constant_buffers import ConstantBuffers
-from .conv.irrep_paths import IrrepPaths
+from .conv.irrep_paths import IrrepPaths, field_major_blocks, irreps_only
 from .conv.layout import KernelLayout
 from .conv.stencil_expansion import StencilExpansion
 from .equivariant_module import EquivariantModule
@@ -45,11 +45,11 @@ class Linear(ConstantBuffers, EquivariantModule):
         self.bias = None if expansion is None else torch.nn.Parameter(torch.zeros(expansion.shape[1]))
         if initialize:
             generalized_he_init(self.weights.data, self.basisexpansion)
-        self.blockwise = _irreps_only(in_type) and _irreps_only(out_type)
+        self.blockwise = irreps_only(in_type) and irreps_only(out_type)
         if self.blockwise:  # irrep fields (e3nn's types): one GEMM per irrep instead of a dense matrix
             self.paths = IrrepPaths(self.layout, radial_size=1)
-            self._in_blocks = _field_major_blocks(self.paths.in_copies, in_type.size)
-            self._out_blocks = _field_major_blocks(self.paths.out_copies, out_type.size)
+            self._in_blocks = field_major_blocks(self.paths.in_copies, in_type.size)
+            self._out_blocks = field_major_blocks(self.paths.out_copies, out_type.size)
             trivial = in_type.fibergroup.trivial_representation.irreps[0]
             self._biased = {}  # output irrep -> buffer of its channels, for the trivial irrep when biased
             for o, copies in enumerate(self.paths.out_copies):
@@ -132,21 +132,3 @@ class Linear(ConstantBuffers, EquivariantModule):
 
     def extra_repr(self) -> str:
         return f"{self.in_type} -> {self.out_type}, weights={self.weights.numel()}"
-
-
-def _irreps_only(field_type: FieldType) -> bool:
-    return all(len(r.irreps) == 1 and r.change_of_basis.shape == (r.size, r.size)
-               and np.allclose(r.change_of_basis, np.eye(r.size)) for r in field_type.representations)
-
-
-def _field_major_blocks(copies, size: int) -> list[int] | None:
-    """Per irrep, the number of channels of its copies when they form one block of consecutive ``[m, d]``
-    channels and the blocks tile the type in order (e3nn's layouts); None otherwise."""
-    blocks, start = [], 0
-    for c in copies:
-        expected = start + np.arange(c.multiplicity * c.dimension).reshape(c.multiplicity, c.dimension)
-        if not np.array_equal(c.channels, expected):
-            return None
-        blocks.append(c.multiplicity * c.dimension)
-        start += c.multiplicity * c.dimension
-    return blocks if start == size else None

@@ -107,3 +107,22 @@ def _copy_positions(field_type: FieldType, copies: list[IrrepCopies]) -> dict[tu
             positions[(f, p)] = (n, counters[n])
             counters[n] += 1
     return positions
+
+
+def irreps_only(field_type: FieldType) -> bool:
+    """Every field is one irrep in its own basis (e3nn's types)."""
+    return all(len(r.irreps) == 1 and r.change_of_basis.shape == (r.size, r.size)
+               and np.allclose(r.change_of_basis, np.eye(r.size)) for r in field_type.representations)
+
+
+def field_major_blocks(copies, size: int) -> list[int] | None:
+    """Per irrep, the number of channels of its copies when they form one block of consecutive ``[m, d]``
+    channels and the blocks tile the type in order (e3nn's layouts); None otherwise."""
+    blocks, start = [], 0
+    for c in copies:
+        expected = start + np.arange(c.multiplicity * c.dimension).reshape(c.multiplicity, c.dimension)
+        if not np.array_equal(c.channels, expected):
+            return None
+        blocks.append(c.multiplicity * c.dimension)
+        start += c.multiplicity * c.dimension
+    return blocks if start == size else None
