@@ -2,8 +2,10 @@
 
 Subpackages: :mod:`eqgraph.group` (groups and representations), :mod:`eqgraph.gspaces`
 (groups acting on R^2 and R^3), :mod:`eqgraph.fields` (FieldType and GeometricTensor),
-:mod:`eqgraph.nn` (modules), :mod:`eqgraph.graph` (grids, radius and periodic graphs) and
-:mod:`eqgraph.testing` (equivariance checks).
+:mod:`eqgraph.nn` (modules), :mod:`eqgraph.graph` (grids, radius and periodic graphs),
+:mod:`eqgraph.testing` (equivariance checks); :mod:`eqgraph.models` (ready potentials and
+regressors), :mod:`eqgraph.data` (structures as PyG data) and :mod:`eqgraph.calculators` (ASE),
+imported on demand.
 """
 from . import fields, graph, group, gspaces, nn, testing
 from .fields import FieldType, GeometricTensor

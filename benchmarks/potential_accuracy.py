@@ -1,0 +1,122 @@
+"""Force and energy errors of potentials trained by the same loop on the same EMT data.
+
+    python benchmarks/potential_accuracy.py --models eqgraph-channelwise,e3nn --epochs 30
+
+Every model trains with the same seed, split, batches, optimiser, loss and epochs, on one
+torch thread; the script prints (and appends to ``--out`` as JSON lines) the test force MAE,
+energy MAE per atom and the CPU seconds of training. Models:
+
+- ``eqgraph-channelwise``, ``eqgraph-full``: ``EquivariantPotential`` with that interaction;
+- ``e3nn``: the NequIP-style e3nn model of ``benchmarks/_e3nn_nequip.py`` (same structure);
+- ``schnet``: PyG's ``SchNet`` with forces by autograd.
+
+``--irreps`` sets the hidden irreps of the equivariant models (default the issue's
+``16x0e+8x1o+8x2e``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import torch
+from torch_geometric.loader import DataLoader
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def build(name: str, args, species):
+    if name.startswith("eqgraph-"):
+        from eqgraph.models import EquivariantPotential
+
+        return EquivariantPotential(species, cutoff=args.cutoff, hidden_irreps=args.irreps, lmax=args.lmax,
+                                    num_layers=args.layers, radial_mlp=args.radial_mlp, interaction=name.split("-", 1)[1])
+    if name == "e3nn":
+        from _e3nn_nequip import E3nnNequIP
+
+        return E3nnNequIP(species, cutoff=args.cutoff, hidden_irreps=args.irreps, lmax=args.lmax, num_layers=args.layers,
+                          radial_mlp=args.radial_mlp)
+    if name == "schnet":
+        from _schnet_potential import SchNetPotential
+
+        return SchNetPotential(species, cutoff=args.cutoff)
+    raise ValueError(f"unknown model {name!r}")
+
+
+def errors(model, loader):
+    model.eval()
+    force_abs = energy_abs = atoms = forces = 0.0
+    for batch in loader:
+        out = model(batch)
+        n = torch.bincount(batch.batch, minlength=batch.num_graphs)
+        energy_abs += float(((out["energy"].detach() - batch.energy).abs() / n).sum())
+        force_abs += float((out["forces"].detach() - batch.forces).abs().sum())
+        forces += batch.forces.numel()
+        atoms += batch.num_graphs
+    model.train()
+    return force_abs / forces, energy_abs / atoms
+
+
+def train(name: str, args, train_set, test_set):
+    torch.manual_seed(args.seed)
+    species = sorted({int(z) for d in train_set for z in d.z})
+    model = build(name, args, species)
+    model.fit_statistics(train_set)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    generator = torch.Generator().manual_seed(args.seed)
+    loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True, generator=generator)
+    test_loader = DataLoader(test_set, batch_size=args.batch_size)
+    start = time.process_time()
+    for epoch in range(args.epochs):
+        for batch in loader:
+            out = model(batch)
+            n = torch.bincount(batch.batch, minlength=batch.num_graphs)
+            loss = ((out["energy"] - batch.energy) / n).pow(2).mean() \
+                + args.force_weight * (out["forces"] - batch.forces).pow(2).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    cpu = time.process_time() - start
+    force_mae, energy_mae = errors(model, test_loader)
+    return {"model": name, "irreps": args.irreps, "epochs": args.epochs, "force_mae": force_mae,
+            "energy_mae_per_atom": energy_mae, "train_cpu_s": cpu, "parameters": sum(p.numel() for p in model.parameters()),
+            "lr": args.lr, "seed": args.seed}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models", default="eqgraph-channelwise,e3nn")
+    parser.add_argument("--element", default="Cu")
+    parser.add_argument("--structures", type=int, default=200, help="generated; 3/4 train, 1/4 test")
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--lr", type=float, default=5e-3)
+    parser.add_argument("--force-weight", type=float, default=10.0)
+    parser.add_argument("--cutoff", type=float, default=4.5)
+    parser.add_argument("--irreps", default="16x0e+8x1o+8x2e")
+    parser.add_argument("--lmax", type=int, default=2)
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--radial-mlp", type=lambda s: [int(w) for w in s.split(",")], default=[64, 64])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--out", default=None, help="append results as JSON lines")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    from eqgraph.data import emt_structures
+
+    data = emt_structures(args.element, args.structures, seed=args.seed)
+    split = torch.randperm(len(data), generator=torch.Generator().manual_seed(args.seed)).tolist()
+    cut = 3 * len(data) // 4
+    train_set, test_set = [data[i] for i in split[:cut]], [data[i] for i in split[cut:]]
+    for name in args.models.split(","):
+        result = train(name, args, train_set, test_set)
+        print(json.dumps(result), flush=True)
+        if args.out:
+            with open(args.out, "a") as file:
+                file.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()

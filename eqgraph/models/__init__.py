@@ -1,0 +1,11 @@
+"""Ready models built only from eqgraph's public layers: interatomic potentials and molecular
+property regressors (O(3) message passing in the NequIP/MACE family), with one-file checkpoints."""
+from .atomic_graph import AtomicGraph, build_atomic_graph, structure_tensors
+from .interaction import InteractionBlock, SymmetricProduct
+from .potential import EquivariantPotential
+from .regressor import EquivariantRegressor
+from .saving import SavableModel, atomic_save, load_checkpoint
+from .trunk import AtomicTrunk
+
+__all__ = ["EquivariantPotential", "EquivariantRegressor", "AtomicTrunk", "InteractionBlock", "SymmetricProduct",
+           "AtomicGraph", "build_atomic_graph", "structure_tensors", "SavableModel", "atomic_save", "load_checkpoint"]

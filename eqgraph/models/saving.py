@@ -1,0 +1,84 @@
+"""One-file model checkpoints: class name, constructor arguments and weights."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import torch
+
+CHECKPOINT_FORMAT = "eqgraph-model"
+CHECKPOINT_VERSION = 1
+_MODEL_CLASSES: dict[str, type] = {}
+
+
+class SavableModel(torch.nn.Module):
+    """A model that records its constructor arguments in ``self.config`` (plain JSON values), so
+    that ``save(path)`` writes one file and ``from_checkpoint(path)`` rebuilds it with no config
+    at hand. Files are written atomically and read with ``weights_only=True``."""
+
+    config: dict
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _MODEL_CLASSES[cls.__name__] = cls
+
+    def checkpoint(self) -> dict:
+        """The model's checkpoint as a dict of plain values and tensors."""
+        from .. import __version__
+
+        return {"format": CHECKPOINT_FORMAT, "format_version": CHECKPOINT_VERSION, "eqgraph_version": __version__,
+                "model_class": type(self).__name__, "config": dict(self.config),
+                "state_dict": {k: v.detach().cpu() for k, v in self.state_dict().items()}}
+
+    def save(self, path: str | os.PathLike) -> None:
+        atomic_save(self.checkpoint(), path)
+
+    @classmethod
+    def from_checkpoint(cls, path_or_dict, map_location="cpu") -> "SavableModel":
+        """Rebuild a model from a file written by ``save`` (or a training checkpoint holding one)."""
+        data = load_checkpoint(path_or_dict, map_location)
+        model_class = _MODEL_CLASSES.get(data["model_class"])
+        if model_class is None or (cls is not SavableModel and not issubclass(model_class, cls)):
+            raise ValueError(f"the checkpoint holds a {data['model_class']}, not a {cls.__name__}")
+        model = model_class(**data["config"])
+        model.load_state_dict(data["state_dict"])
+        return model.eval()
+
+
+def load_checkpoint(path_or_dict, map_location="cpu") -> dict:
+    """The model part of a checkpoint file or dict, checked for format and version."""
+    if isinstance(path_or_dict, dict):
+        data = path_or_dict
+    else:
+        path = Path(path_or_dict)
+        if not path.is_file():
+            raise FileNotFoundError(f"no checkpoint at {path}")
+        try:
+            data = torch.load(path, map_location=map_location, weights_only=True)
+        except Exception as error:  # truncated or foreign files: say so instead of an unpickling trace
+            raise ValueError(f"{path} is not a readable eqgraph checkpoint (truncated or another format): {error}") from None
+    data = data.get("model", data) if isinstance(data, dict) else data
+    if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT:
+        raise ValueError(f"not an eqgraph model checkpoint (expected format {CHECKPOINT_FORMAT!r})")
+    if data.get("format_version", 0) > CHECKPOINT_VERSION:
+        raise ValueError(f"the checkpoint has format version {data['format_version']}, newer than this library's "
+                         f"{CHECKPOINT_VERSION} (written by eqgraph {data.get('eqgraph_version')}); upgrade eqgraph")
+    return data
+
+
+def atomic_save(obj, path: str | os.PathLike) -> None:
+    """``torch.save`` to a temporary file beside ``path``, then rename: never a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            torch.save(obj, file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
