@@ -73,8 +73,9 @@ def _atoms_and_ghosts(pos, cell, r, pbc, batch):
     largest = count.max(0).values.tolist()
     shifts = torch.tensor([s for s in itertools.product(*(range(-n, n + 1) for n in largest)) if any(s)],
                           dtype=pos.dtype, device=pos.device).view(-1, 3)
-    near = ((fractional[:, None, :] + shifts >= -reach[batch][:, None, :])
-            & (fractional[:, None, :] + shifts <= 1 + reach[batch][:, None, :])).all(-1)  # [N, S]
+    moved = fractional[:, None, :] + shifts
+    near = ((moved >= -reach[batch][:, None, :]) & (moved <= 1 + reach[batch][:, None, :])
+            & (shifts.abs() <= count[batch][:, None, :])).all(-1)  # [N, S]: images within r of the cell
     atom, which = near.nonzero(as_tuple=True)
     ghosts = wrapped[atom] + torch.einsum("gk,gkl->gl", shifts[which], cell[batch[atom]])
     N = pos.shape[0]

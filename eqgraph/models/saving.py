@@ -10,6 +10,7 @@ import torch
 CHECKPOINT_FORMAT = "eqgraph-model"
 CHECKPOINT_VERSION = 1
 _MODEL_CLASSES: dict[str, type] = {}
+DTYPES = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32, "float64": torch.float64}
 
 
 class SavableModel(torch.nn.Module):
@@ -27,8 +28,9 @@ class SavableModel(torch.nn.Module):
         """The model's checkpoint as a dict of plain values and tensors."""
         from .. import __version__
 
+        dtype = next((p.dtype for p in self.parameters() if p.is_floating_point()), torch.get_default_dtype())
         return {"format": CHECKPOINT_FORMAT, "format_version": CHECKPOINT_VERSION, "eqgraph_version": __version__,
-                "model_class": type(self).__name__, "config": dict(self.config),
+                "model_class": type(self).__name__, "config": dict(self.config), "dtype": str(dtype).split(".")[-1],
                 "state_dict": {k: v.detach().cpu() for k, v in self.state_dict().items()}}
 
     def save(self, path: str | os.PathLike) -> None:
@@ -36,12 +38,16 @@ class SavableModel(torch.nn.Module):
 
     @classmethod
     def from_checkpoint(cls, path_or_dict, map_location="cpu") -> "SavableModel":
-        """Rebuild a model from a file written by ``save`` (or a training checkpoint holding one)."""
+        """Rebuild a model, in the dtype it was saved in, from a file written by ``save`` (or a
+        training checkpoint holding one)."""
         data = load_checkpoint(path_or_dict, map_location)
         model_class = _MODEL_CLASSES.get(data["model_class"])
         if model_class is None or (cls is not SavableModel and not issubclass(model_class, cls)):
             raise ValueError(f"the checkpoint holds a {data['model_class']}, not a {cls.__name__}")
-        model = model_class(**data["config"])
+        dtype = DTYPES.get(data.get("dtype", "float32"))
+        if dtype is None:
+            raise ValueError(f"the checkpoint names an unknown dtype {data.get('dtype')!r}; expected one of {sorted(DTYPES)}")
+        model = model_class(**data["config"]).to(dtype)
         model.load_state_dict(data["state_dict"])
         return model.eval()
 

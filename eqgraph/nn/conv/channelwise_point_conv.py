@@ -167,7 +167,7 @@ class ChannelwisePointConv(PointGraphLayer):
             m, d, K = copies.multiplicity, copies.dimension, self._row_counts[i]
             angular = (harmonics @ getattr(self, f"angular_{i}")).view(E, K, d)
             z = torch.bmm(angular, f.view(E, m, d).transpose(1, 2))  # [E, K, m]
-            w = w.view(E, -1, m).index_select(1, getattr(self, f"row_path_{i}"))
+            w = w.view(E, w.shape[1] // m, m).index_select(1, getattr(self, f"row_path_{i}"))
             pieces.append((z * w).view(E, K * m))
         return torch.cat(pieces, dim=1)
 
