@@ -7,8 +7,7 @@ torch thread; the script prints (and appends to ``--out`` as JSON lines) the tes
 energy MAE per atom and the CPU seconds of training. Models:
 
 - ``eqgraph-channelwise``, ``eqgraph-full``: ``EquivariantPotential`` with that interaction;
-- ``e3nn``: the NequIP-style e3nn model of ``benchmarks/_e3nn_nequip.py`` (same structure);
-- ``schnet``: PyG's ``SchNet`` with forces by autograd.
+- ``e3nn``: the NequIP-style e3nn model of ``benchmarks/_e3nn_nequip.py`` (same structure).
 
 ``--irreps`` sets the hidden irreps of the equivariant models (default the issue's
 ``16x0e+8x1o+8x2e``).
@@ -18,11 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 import torch
-from torch_geometric.loader import DataLoader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -38,51 +35,20 @@ def build(name: str, args, species):
 
         return E3nnNequIP(species, cutoff=args.cutoff, hidden_irreps=args.irreps, lmax=args.lmax, num_layers=args.layers,
                           radial_mlp=args.radial_mlp)
-    if name == "schnet":
-        from _schnet_potential import SchNetPotential
-
-        return SchNetPotential(species, cutoff=args.cutoff)
     raise ValueError(f"unknown model {name!r}")
 
 
-def errors(model, loader):
-    model.eval()
-    force_abs = energy_abs = atoms = forces = 0.0
-    for batch in loader:
-        out = model(batch)
-        n = torch.bincount(batch.batch, minlength=batch.num_graphs)
-        energy_abs += float(((out["energy"].detach() - batch.energy).abs() / n).sum())
-        force_abs += float((out["forces"].detach() - batch.forces).abs().sum())
-        forces += batch.forces.numel()
-        atoms += batch.num_graphs
-    model.train()
-    return force_abs / forces, energy_abs / atoms
-
-
 def train(name: str, args, train_set, test_set):
+    from eqgraph.training import fit_potential, potential_errors
+
     torch.manual_seed(args.seed)
     species = sorted({int(z) for d in train_set for z in d.z})
     model = build(name, args, species)
     model.fit_statistics(train_set)
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
-    generator = torch.Generator().manual_seed(args.seed)
-    loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True, generator=generator)
-    test_loader = DataLoader(test_set, batch_size=args.batch_size)
-    start = time.process_time()
-    for epoch in range(args.epochs):
-        for batch in loader:
-            out = model(batch)
-            n = torch.bincount(batch.batch, minlength=batch.num_graphs)
-            loss = ((out["energy"] - batch.energy) / n).pow(2).mean() \
-                + args.force_weight * (out["forces"] - batch.forces).pow(2).mean()
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    cpu = time.process_time() - start
-    force_mae, energy_mae = errors(model, test_loader)
-    return {"model": name, "irreps": args.irreps, "epochs": args.epochs, "force_mae": force_mae,
-            "energy_mae_per_atom": energy_mae, "train_cpu_s": cpu, "parameters": sum(p.numel() for p in model.parameters()),
-            "lr": args.lr, "seed": args.seed}
+    cpu = fit_potential(model, train_set, args.epochs, lr=args.lr, batch_size=args.batch_size,
+                        force_weight=args.force_weight, seed=args.seed)
+    return {"model": name, "irreps": args.irreps, "epochs": args.epochs, **potential_errors(model, test_set),
+            "train_cpu_s": cpu, "parameters": sum(p.numel() for p in model.parameters()), "lr": args.lr, "seed": args.seed}
 
 
 def main(argv=None):

@@ -15,3 +15,13 @@ def test_quickstart_reports_small_errors():
     assert errors["O(3) point cloud, float32"] < 1e-4
     assert errors["C8 image grid (2, 3, 33, 33), float64"] < 1e-10
     assert next(v for k, v in errors.items() if k.startswith("Same weights as R2PointConv")) < 1e-10
+
+
+def test_molecules_example_fits_a_potential_and_runs_stable_md():
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "molecules_emt.py"), "--structures", "24", "--epochs", "3",
+                           "--channels", "4", "--md-steps", "20"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    force_mae = float(re.search(r"test force MAE ([0-9.]+) meV/A", done.stdout).group(1))
+    drift = float(re.search(r"energy drift ([0-9.]+) meV/atom/ps", done.stdout).group(1))
+    assert 0 < force_mae < 1000
+    assert drift < 50

@@ -1,0 +1,131 @@
+"""Whole-model speed: eqgraph's EquivariantPotential against an e3nn NequIP-style model.
+
+    python benchmarks/bench_models.py [--pairs 3] [--threads 1] [--channels 32]
+
+Cases (same irreps, lmax, channels and layers on both sides; e3nn's model is
+``benchmarks/_e3nn_nequip.py``):
+
+- ``train-8x32``: one force-training step (energy + forces loss, double backward, Adam) on a
+  batch of 8 periodic 32-atom EMT copper cells;
+- ``train-1000``: the same on one periodic 1000-atom cell;
+- ``infer-1000``, ``infer-10000``: energy + forces in eval mode, atoms per second.
+
+Each measurement runs in a fresh process with a pinned thread count, the two sides alternated
+A B A B; the script prints medians of the per-process medians, CPU time beside wall time,
+peak resident memory, and the eqgraph / e3nn ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CASES = {"train-8x32": (8, 2, True), "train-1000": (1, (5, 5, 10), True), "infer-1000": (1, (5, 5, 10), False),
+         "infer-10000": (1, (12, 14, 15), False)}
+
+
+def structures(count, repeat, seed=0):
+    import numpy as np
+    import torch
+    from ase.build import bulk
+    from torch_geometric.data import Batch, Data
+
+    items = []
+    for k in range(count):
+        atoms = bulk("Cu", "fcc", a=3.61, cubic=True).repeat(repeat)
+        atoms.rattle(0.05, seed=seed + k)
+        items.append(Data(z=torch.as_tensor(atoms.numbers), pos=torch.as_tensor(atoms.positions, dtype=torch.float32),
+                          cell=torch.as_tensor(np.array(atoms.cell), dtype=torch.float32).view(1, 3, 3),
+                          pbc=torch.ones(1, 3, dtype=torch.bool), energy=torch.zeros(1),
+                          forces=torch.zeros(len(atoms), 3)))
+    return Batch.from_data_list(items)
+
+
+def worker(side: str, case: str, args) -> dict:
+    import torch
+
+    torch.set_num_threads(args.threads)
+    sys.path.insert(0, str(HERE))
+    from eqgraph.models import EquivariantPotential
+
+    count, repeat, training = CASES[case]
+    torch.manual_seed(0)
+    irreps = f"{args.channels}x0e+{args.channels}x1o+{args.channels}x2e"
+    if side == "eqgraph":
+        model = EquivariantPotential([29], cutoff=args.cutoff, channels=args.channels, lmax=2, num_layers=args.layers,
+                                     radial_mlp=(64, 64))
+    else:
+        from _e3nn_nequip import E3nnNequIP
+
+        model = E3nnNequIP([29], cutoff=args.cutoff, hidden_irreps=irreps, lmax=2, num_layers=args.layers,
+                           radial_mlp=(64, 64))
+    batch = structures(count, repeat)
+    from eqgraph.graph import periodic_radius_graph
+
+    graph = periodic_radius_graph(batch.pos, batch.cell, args.cutoff, batch=batch.batch)  # precomputed, as a data transform does
+    batch.edge_index, batch.cell_shifts = graph.edge_index, graph.shifts
+    model.train(training)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def step():
+        out = model(batch)
+        if training:
+            loss = (out["energy"] - batch.energy).pow(2).mean() + (out["forces"] - batch.forces).pow(2).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+
+    for _ in range(2):
+        step()
+    walls, cpus = [], []
+    for _ in range(args.repeats):
+        w, c = time.perf_counter(), time.process_time()
+        step()
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "atoms": int(batch.pos.shape[0]),
+            "edges": int(batch.edge_index.shape[1]), "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pairs", type=int, default=3, help="alternating process pairs per case")
+    parser.add_argument("--repeats", type=int, default=5, help="timed steps per process")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--channels", type=int, default=32)
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--cutoff", type=float, default=5.0)
+    parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--worker", nargs=2, metavar=("SIDE", "CASE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(*args.worker, args)))
+        return
+    passed = [f"--threads={args.threads}", f"--channels={args.channels}", f"--layers={args.layers}",
+              f"--cutoff={args.cutoff}", f"--repeats={args.repeats}"]
+    print(f"threads={args.threads} channels={args.channels} layers={args.layers} lmax=2 cutoff={args.cutoff}")
+    print(f"{'case':<13}{'atoms':>7}{'edges':>9}{'eqgraph s':>11}{'e3nn s':>9}{'ratio':>7}{'cpu ratio':>10}"
+          f"{'eqgraph MiB':>13}{'e3nn MiB':>10}{'eqgraph atoms/s':>17}")
+    for case in args.cases.split(","):
+        runs = {"eqgraph": [], "e3nn": []}
+        for _ in range(args.pairs):
+            for side in ("eqgraph", "e3nn"):
+                result = subprocess.run([sys.executable, __file__, "--worker", side, case, *passed], capture_output=True,
+                                        text=True, check=True)
+                runs[side].append(json.loads(result.stdout.strip().splitlines()[-1]))
+        med = {s: {k: statistics.median(r[k] for r in runs[s]) for k in ("wall", "cpu", "peak_mib")} for s in runs}
+        first = runs["eqgraph"][0]
+        print(f"{case:<13}{first['atoms']:>7}{first['edges']:>9}{med['eqgraph']['wall']:>11.4f}{med['e3nn']['wall']:>9.4f}"
+              f"{med['eqgraph']['wall'] / med['e3nn']['wall']:>7.2f}{med['eqgraph']['cpu'] / med['e3nn']['cpu']:>10.2f}"
+              f"{med['eqgraph']['peak_mib']:>13.0f}{med['e3nn']['peak_mib']:>10.0f}"
+              f"{first['atoms'] / med['eqgraph']['wall']:>17.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
