@@ -144,12 +144,7 @@ class ChannelwisePointConv(PointGraphLayer):
             edge_delta: ``[E, d]`` offsets replacing ``pos[j] - pos[i]`` (periodic cells).
             geometry: a precomputed :class:`EdgeGeometry` of this graph.
         """
-        x_src, x_dst = self._check_nodes(x)
-        self._check_edges(edge_index, x_src.shape[0], x_dst.shape[0], edge_delta)
-        if geometry is None:
-            geometry = self._edge_geometry(x_src, x_dst, edge_index, edge_delta)
-        else:
-            self._check_geometry(geometry, edge_index)
+        x_src, x_dst, geometry = self._checked_graph(x, edge_index, edge_delta, geometry)
         features = x_src.tensor if self.in_order is None else x_src.tensor.index_select(1, self.in_order)
         weights = self.radial_network(geometry.radial)
         out = self.propagate(edge_index, x=(features, None), harmonics=geometry.harmonics, weights=weights,

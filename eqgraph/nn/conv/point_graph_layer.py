@@ -45,6 +45,17 @@ class PointGraphLayer(ConstantBuffers, MessagePassing, EquivariantModule):
         return EdgeGeometry(edge_delta, values, self.radial_profile(safe_norm(edge_delta)))
 
     # ------------------------------------------------------------------ checks
+    def _checked_graph(self, x, edge_index, edge_delta, geometry) -> tuple[GeometricTensor, GeometricTensor, EdgeGeometry]:
+        """``(sources, targets, geometry)`` of a forward's arguments, checked; the geometry computed
+        unless given."""
+        x_src, x_dst = self._check_nodes(x)
+        self._check_edges(edge_index, x_src.shape[0], x_dst.shape[0], edge_delta)
+        if geometry is None:
+            geometry = self._edge_geometry(x_src, x_dst, edge_index, edge_delta)
+        else:
+            self._check_geometry(geometry, edge_index)
+        return x_src, x_dst, geometry
+
     def _check_nodes(self, x) -> tuple[GeometricTensor, GeometricTensor]:
         name = type(self).__name__
         x_src, x_dst = x if isinstance(x, tuple) else (x, x)
