@@ -65,9 +65,13 @@ def test_messages_have_unit_variance_at_initialisation():
     t = FieldType.from_e3nn("64x0e+64x1o+64x2e", o3)
     conv = ChannelwisePointConv(t, cutoff=2.0, radial_mlp=(64,)).double()
     pos = torch.randn(400, 3, dtype=torch.float64) * 2.0
-    x = t(torch.randn(400, t.size, dtype=torch.float64), coords=pos)
+    features = torch.randn(400, t.size, dtype=torch.float64)
     edges = radius_graph(pos, 2.0)
     geometry = conv.geometry_of_offsets(pos[edges[0]] - pos[edges[1]])
+    # with unit weights every path's message has unit second moment (angular maps normalised)
+    unit = torch.ones(edges.shape[1], conv.weight_numel, dtype=torch.float64)
+    messages = conv.message(features[edges[0]], geometry.harmonics, unit)
+    assert float(messages.pow(2).mean()) == pytest.approx(1.0, abs=0.05)
     weights = conv.radial_network(geometry.radial)
     # the radial network keeps the second moment of its embedding's order, with no shrinking
     assert 0.2 < float(weights.pow(2).mean() / geometry.radial.pow(2).mean()) < 5
