@@ -108,10 +108,11 @@ class EquivariantPotential(SavableModel):
 
     def node_energies(self, z: torch.Tensor, graph) -> torch.Tensor:
         """``[N]``: every atom's energy on a built :class:`AtomicGraph`."""
-        features = self.trunk(z, graph)
+        index = self.trunk.species_index(z)
+        features = self.trunk(index, graph)
         scalars = self.trunk.scalar_channels
         raw = sum(readout(h.tensor[:, :scalars]) for readout, h in zip(self.readouts, features)).squeeze(-1)
-        return raw * self.energy_scale + self.energy_shift[self.trunk.species_index(z)]
+        return raw * self.energy_scale + self.energy_shift[index]
 
     @torch.no_grad()
     def fit_statistics(self, dataset_or_loader) -> dict[str, float]:

@@ -71,9 +71,10 @@ class EquivariantRegressor(ConstantBuffers, SavableModel):
     def forward(self, data) -> dict[str, torch.Tensor]:
         pos, batch, num_graphs, cell, pbc = structure_tensors(data)
         graph = build_atomic_graph(data, self.trunk.cutoff, pos, batch, num_graphs, cell, pbc)
-        out = self.head(self.trunk(data.z, graph)[-1]).tensor
+        index = self.trunk.species_index(data.z)
+        out = self.head(self.trunk(index, graph)[-1]).tensor
         if self.output == "scalar":
-            node = out[:, 0] * self.scale + self.shift[self.trunk.species_index(data.z)]
+            node = out[:, 0] * self.scale + self.shift[index]
         elif self.output == "dipole":
             charges = out[:, 0] - scatter(out[:, 0], batch, dim=0, dim_size=num_graphs, reduce="mean")[batch]
             centred = pos - scatter(pos, batch, dim=0, dim_size=num_graphs, reduce="mean")[batch]

@@ -31,7 +31,7 @@ class AtomicTrunk(torch.nn.Module):
         _check_arguments(cutoff, channels, lmax, num_layers, correlation, num_radial, interaction)
         self.species_index = SpeciesIndex(species)
         self.gspace = gspaces.flipRot3dOnR3() if parity else gspaces.rot3dOnR3()
-        self.cutoff, self.channels = float(cutoff), int(channels)
+        self.cutoff = float(cutoff)
         S = len(self.species_index.species)
         self.species_type = FieldType(self.gspace, [self.gspace.trivial_repr] * S)
         self.embedding = torch.nn.Embedding(S, channels)
@@ -54,8 +54,8 @@ class AtomicTrunk(torch.nn.Module):
             raise ValueError(f"the average number of neighbours must be positive, got {average}")
         self.neighbor_normalization.fill_(average ** -0.5)
 
-    def forward(self, z: torch.Tensor, graph: AtomicGraph) -> list[GeometricTensor]:
-        index = self.species_index(z)
+    def forward(self, index: torch.Tensor, graph: AtomicGraph) -> list[GeometricTensor]:
+        """The features after every block, for atoms of species ``index`` (``self.species_index(z)``)."""
         if index.shape[0] != graph.pos.shape[0]:
             raise ValueError(f"`z` has {index.shape[0]} atoms but `pos` has {graph.pos.shape[0]}")
         one_hot = torch.nn.functional.one_hot(index, len(self.species_index.species)).to(graph.pos.dtype)

@@ -91,14 +91,12 @@ class ChannelwisePointConv(PointGraphLayer):
         """Per input irrep, the angular maps into every target irrep, stacked for one GEMM per edge."""
         out_fields: dict[int, list[tuple[int, int, int]]] = {t: [] for t in range(len(targets))}  # target -> (i, a, u)
         row_offsets, self._row_counts, self._weight_counts = [], [], []
-        change = None
         for i, copies in enumerate(self.in_copies):
             rep_in = representation_of[copies.irrep]
             stacked, rows_of_path, path = [], [], 0
             for t, rep_out in enumerate(targets):
                 basis = gspace.build_kernel_basis(rep_in, rep_out, radial=RadialSlots(1), maximum_frequency=limit,
                                                   allow_empty=True)
-                change = scipy.linalg.block_diag(*basis.harmonic_changes)
                 if not basis.block_pairs:
                     continue
                 maps = basis.angular_maps(0)  # [A, d_out, d_in, S]
@@ -119,6 +117,7 @@ class ChannelwisePointConv(PointGraphLayer):
             self._weight_counts.append(path * copies.multiplicity)
             row_offsets.append(sum(k * c.multiplicity for k, c in zip(self._row_counts[:-1], self.in_copies)))
         self.maximum_frequency = limit
+        change = scipy.linalg.block_diag(*basis.harmonic_changes)  # the same for every pair of irreps
         identity = np.allclose(change, np.eye(change.shape[0]), atol=1e-12)
         self.register_constant("harmonic_change", None if identity else change)
         in_order = np.concatenate([c.channels.reshape(-1) for c in self.in_copies])
