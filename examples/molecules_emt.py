@@ -43,7 +43,7 @@ def main(argv=None):
     train, test = [data[i] for i in order[:cut]], [data[i] for i in order[cut:]]
     model = EquivariantPotential([29], cutoff=4.5, channels=args.channels, lmax=2, num_layers=2, radial_mlp=(32,))
     model.fit_statistics(train)
-    seconds = fit_potential(model, train, args.epochs, seed=args.seed)
+    seconds = fit_potential(model, train, args.epochs, seed=args.seed)["cpu_seconds"]
     errors = potential_errors(model, test)
     print(f"trained on {len(train)} structures for {args.epochs} epochs in {seconds:.1f} CPU s")
     print(f"test force MAE {errors['force_mae'] * 1000:.1f} meV/A, force RMSE {errors['force_rmse'] * 1000:.1f} meV/A, "

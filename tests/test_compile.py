@@ -38,3 +38,19 @@ def test_r3pointconv_compiles_fullgraph_with_inductor_including_forces():
         expected = torch.autograd.grad(energy(features, positions, edges), positions)[0]
         # float32 sums reordered by the compiler: compare relative to the forces' scale
         assert torch.allclose(forces, expected, atol=1e-5 * expected.abs().max().item(), rtol=1e-4)
+
+
+def test_equivariant_potential_compiles_with_forces():
+    from torch_geometric.data import Data
+
+    from eqgraph.models import EquivariantPotential
+
+    torch.manual_seed(0)
+    model = EquivariantPotential([1, 8], cutoff=3.0, channels=4, radial_mlp=(8,)).eval()
+    compiled = torch.compile(model)
+    pos = torch.randn(12, 3) * 1.5
+    data = Data(z=torch.tensor([1, 8] * 6), pos=pos, edge_index=radius_graph(pos, 3.0))
+    got, expected = compiled(data), model(data)
+    assert torch.allclose(got["energy"], expected["energy"], rtol=1e-5)
+    scale = expected["forces"].abs().max().item()
+    assert scale > 1e-4 and torch.allclose(got["forces"], expected["forces"], atol=1e-5 * scale)

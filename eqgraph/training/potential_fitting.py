@@ -20,25 +20,32 @@ def potential_loss(out: dict, batch, force_weight: float = 10.0) -> torch.Tensor
 
 
 def fit_potential(model: torch.nn.Module, train_set: Sequence, epochs: int, lr: float = 5e-3, batch_size: int = 8,
-                  force_weight: float = 10.0, seed: int = 0) -> float:
+                  force_weight: float = 10.0, seed: int = 0, cpu_budget: float | None = None) -> dict[str, float]:
     """Adam on :func:`potential_loss` for ``epochs`` passes over shuffled batches (the shuffling
-    seeded by ``seed``); returns the CPU seconds spent. The model's statistics should be fitted
-    first (``model.fit_statistics(train_set)``)."""
+    seeded by ``seed``), or until ``cpu_budget`` CPU seconds are spent; returns ``cpu_seconds``
+    and the ``steps`` and ``epochs`` done (fractional when the budget ends an epoch). The
+    model's statistics should be fitted first (``model.fit_statistics(train_set)``)."""
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed))
     model.train()
-    start = time.process_time()
+    start, steps = time.process_time(), 0
     for epoch in range(epochs):
         total = 0.0
         for batch in loader:
+            if cpu_budget is not None and time.process_time() - start >= cpu_budget:
+                break
             loss = potential_loss(model(batch), batch, force_weight)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             total += float(loss.detach()) * batch.num_graphs
-        logger.info("epoch %d: loss %.5g", epoch + 1, total / len(train_set))
+            steps += 1
+        else:
+            logger.info("epoch %d: loss %.5g", epoch + 1, total / len(train_set))
+            continue
+        break
     model.eval()
-    return time.process_time() - start
+    return {"cpu_seconds": time.process_time() - start, "steps": steps, "epochs": steps / len(loader)}
 
 
 def potential_errors(model: torch.nn.Module, data: Sequence, batch_size: int = 8) -> dict[str, float]:
