@@ -1,9 +1,11 @@
-"""Whole-model speed: eqgraph's EquivariantPotential against an e3nn NequIP-style model.
+"""Whole-model speed: eqgraph's EquivariantPotential against an e3nn NequIP-style model or MACE.
 
     python benchmarks/bench_models.py [--pairs 3] [--threads 1] [--channels 32]
+    python benchmarks/bench_models.py --against mace --correlation 3   # after setup_mace_venv.sh
 
-Cases (same irreps, lmax, channels and layers on both sides; e3nn's model is
-``benchmarks/_e3nn_nequip.py``):
+Cases (same irreps, lmax, channels, layers and, against MACE, correlation on both sides;
+e3nn's model is ``benchmarks/_e3nn_nequip.py``, MACE's a ``ScaleShiftMACE`` with residual
+interactions run by ``benchmarks/_mace_worker.py`` in ``.venv-mace`` or ``$MACE_PYTHON``):
 
 - ``train-8x32``: one force-training step (energy + forces loss, double backward, Adam) on a
   batch of 8 periodic 32-atom EMT copper cells;
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -59,7 +62,7 @@ def worker(side: str, case: str, args) -> dict:
     irreps = f"{args.channels}x0e+{args.channels}x1o+{args.channels}x2e"
     if side == "eqgraph":
         model = EquivariantPotential([29], cutoff=args.cutoff, channels=args.channels, lmax=2, num_layers=args.layers,
-                                     radial_mlp=(64, 64))
+                                     correlation=args.correlation, radial_mlp=(64, 64))
     else:
         from _e3nn_nequip import E3nnNequIP
 
@@ -102,28 +105,41 @@ def main(argv=None):
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--cutoff", type=float, default=5.0)
     parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--against", choices=("e3nn", "mace"), default="e3nn")
+    parser.add_argument("--correlation", type=int, default=1, help="body order (e3nn's model has 1 only)")
     parser.add_argument("--worker", nargs=2, metavar=("SIDE", "CASE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(*args.worker, args)))
         return
+    if args.against == "e3nn" and args.correlation != 1:
+        parser.error("the e3nn reference is NequIP-like (correlation 1); use --against mace for higher body order")
     passed = [f"--threads={args.threads}", f"--channels={args.channels}", f"--layers={args.layers}",
-              f"--cutoff={args.cutoff}", f"--repeats={args.repeats}"]
-    print(f"threads={args.threads} channels={args.channels} layers={args.layers} lmax=2 cutoff={args.cutoff}")
-    print(f"{'case':<13}{'atoms':>7}{'edges':>9}{'eqgraph s':>11}{'e3nn s':>9}{'ratio':>7}{'cpu ratio':>10}"
-          f"{'eqgraph MiB':>13}{'e3nn MiB':>10}{'eqgraph atoms/s':>17}")
+              f"--cutoff={args.cutoff}", f"--repeats={args.repeats}", f"--correlation={args.correlation}"]
+    commands = {"eqgraph": lambda case: [sys.executable, __file__, "--worker", "eqgraph", case, *passed]}
+    if args.against == "e3nn":
+        commands["e3nn"] = lambda case: [sys.executable, __file__, "--worker", "e3nn", case, *passed]
+    else:
+        python = os.environ.get("MACE_PYTHON") or str(HERE.parent / ".venv-mace" / "bin" / "python")
+        if not Path(python).exists():
+            parser.error(f"no MACE venv at {python}: run benchmarks/setup_mace_venv.sh or set MACE_PYTHON")
+        commands["mace"] = lambda case: [python, str(HERE / "_mace_worker.py"), case, *passed]
+    other = args.against
+    print(f"threads={args.threads} channels={args.channels} layers={args.layers} lmax=2 correlation={args.correlation} "
+          f"cutoff={args.cutoff}")
+    print(f"{'case':<13}{'atoms':>7}{'edges':>9}{'eqgraph s':>11}{other + ' s':>9}{'ratio':>7}{'cpu ratio':>10}"
+          f"{'eqgraph MiB':>13}{other + ' MiB':>10}{'eqgraph atoms/s':>17}")
     for case in args.cases.split(","):
-        runs = {"eqgraph": [], "e3nn": []}
+        runs = {side: [] for side in commands}
         for _ in range(args.pairs):
-            for side in ("eqgraph", "e3nn"):
-                result = subprocess.run([sys.executable, __file__, "--worker", side, case, *passed], capture_output=True,
-                                        text=True, check=True)
+            for side, command in commands.items():
+                result = subprocess.run(command(case), capture_output=True, text=True, check=True)
                 runs[side].append(json.loads(result.stdout.strip().splitlines()[-1]))
         med = {s: {k: statistics.median(r[k] for r in runs[s]) for k in ("wall", "cpu", "peak_mib")} for s in runs}
         first = runs["eqgraph"][0]
-        print(f"{case:<13}{first['atoms']:>7}{first['edges']:>9}{med['eqgraph']['wall']:>11.4f}{med['e3nn']['wall']:>9.4f}"
-              f"{med['eqgraph']['wall'] / med['e3nn']['wall']:>7.2f}{med['eqgraph']['cpu'] / med['e3nn']['cpu']:>10.2f}"
-              f"{med['eqgraph']['peak_mib']:>13.0f}{med['e3nn']['peak_mib']:>10.0f}"
+        print(f"{case:<13}{first['atoms']:>7}{first['edges']:>9}{med['eqgraph']['wall']:>11.4f}{med[other]['wall']:>9.4f}"
+              f"{med['eqgraph']['wall'] / med[other]['wall']:>7.2f}{med['eqgraph']['cpu'] / med[other]['cpu']:>10.2f}"
+              f"{med['eqgraph']['peak_mib']:>13.0f}{med[other]['peak_mib']:>10.0f}"
               f"{first['atoms'] / med['eqgraph']['wall']:>17.0f}", flush=True)
 
 
