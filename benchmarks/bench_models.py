@@ -2,6 +2,7 @@
 
     python benchmarks/bench_models.py [--pairs 3] [--threads 1] [--channels 32]
     python benchmarks/bench_models.py --against mace --correlation 3   # after setup_mace_venv.sh
+    python benchmarks/bench_models.py --against schnet                  # PyG SchNet, equal parameter count
 
 Cases (same irreps, lmax, channels, layers and, against MACE, correlation on both sides;
 e3nn's model is ``benchmarks/_e3nn_nequip.py``, MACE's a ``ScaleShiftMACE`` with residual
@@ -60,14 +61,20 @@ def worker(side: str, case: str, args) -> dict:
     count, repeat, training = CASES[case]
     torch.manual_seed(0)
     irreps = f"{args.channels}x0e+{args.channels}x1o+{args.channels}x2e"
-    if side == "eqgraph":
-        model = EquivariantPotential([29], cutoff=args.cutoff, channels=args.channels, lmax=2, num_layers=args.layers,
-                                     correlation=args.correlation, radial_mlp=(64, 64))
-    else:
+    model = EquivariantPotential([29], cutoff=args.cutoff, channels=args.channels, lmax=2, num_layers=args.layers,
+                                 correlation=args.correlation, radial_mlp=(64, 64))
+    if side == "e3nn":
         from _e3nn_nequip import E3nnNequIP
 
         model = E3nnNequIP([29], cutoff=args.cutoff, hidden_irreps=irreps, lmax=2, num_layers=args.layers,
                            radial_mlp=(64, 64))
+    elif side == "schnet":  # PyG's SchNet, 3 interactions, widths chosen for eqgraph's parameter count
+        from _schnet_potential import SchNetPotential
+
+        target = sum(p.numel() for p in model.parameters())
+        size = lambda h: sum(p.numel() for p in SchNetPotential([29], args.cutoff, h, h).parameters())
+        width = min(range(8, 513, 4), key=lambda h: abs(size(h) - target))
+        model = SchNetPotential([29], cutoff=args.cutoff, hidden_channels=width, num_filters=width)
     batch = structures(count, repeat)
     from eqgraph.graph import periodic_radius_graph
 
@@ -93,6 +100,7 @@ def worker(side: str, case: str, args) -> dict:
         walls.append(time.perf_counter() - w)
         cpus.append(time.process_time() - c)
     return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "atoms": int(batch.pos.shape[0]),
+            "parameters": sum(p.numel() for p in model.parameters()),
             "edges": int(batch.edge_index.shape[1]), "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -105,7 +113,7 @@ def main(argv=None):
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--cutoff", type=float, default=5.0)
     parser.add_argument("--cases", default=",".join(CASES))
-    parser.add_argument("--against", choices=("e3nn", "mace"), default="e3nn")
+    parser.add_argument("--against", choices=("e3nn", "mace", "schnet"), default="e3nn")
     parser.add_argument("--correlation", type=int, default=1, help="body order (e3nn's model has 1 only)")
     parser.add_argument("--worker", nargs=2, metavar=("SIDE", "CASE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -117,8 +125,8 @@ def main(argv=None):
     passed = [f"--threads={args.threads}", f"--channels={args.channels}", f"--layers={args.layers}",
               f"--cutoff={args.cutoff}", f"--repeats={args.repeats}", f"--correlation={args.correlation}"]
     commands = {"eqgraph": lambda case: [sys.executable, __file__, "--worker", "eqgraph", case, *passed]}
-    if args.against == "e3nn":
-        commands["e3nn"] = lambda case: [sys.executable, __file__, "--worker", "e3nn", case, *passed]
+    if args.against in ("e3nn", "schnet"):
+        commands[args.against] = lambda case: [sys.executable, __file__, "--worker", args.against, case, *passed]
     else:
         python = os.environ.get("MACE_PYTHON") or str(HERE.parent / ".venv-mace" / "bin" / "python")
         if not Path(python).exists():
