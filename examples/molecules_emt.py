@@ -1,6 +1,6 @@
 """Fit an interatomic potential to EMT copper, then run molecular dynamics with it in ASE.
 
-    python examples/molecules_emt.py [--structures 80] [--epochs 15] [--md-steps 100]
+    python examples/molecules_emt.py [--structures 80] [--epochs 15] [--md-steps 1000]
 
 Generates MD snapshots of a 32-atom fcc copper cell at 300 K and 1200 K labelled by ASE's EMT
 calculator (no download), fits an ``EquivariantPotential`` to energies and forces, prints its
@@ -20,7 +20,7 @@ def main(argv=None):
     parser.add_argument("--structures", type=int, default=80)
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--channels", type=int, default=8)
-    parser.add_argument("--md-steps", type=int, default=100)
+    parser.add_argument("--md-steps", type=int, default=1000)
     parser.add_argument("--timestep-fs", type=float, default=2.0)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
