@@ -1,8 +1,9 @@
-"""Whole-model speed: eqgraph's EquivariantPotential against an e3nn NequIP-style model or MACE.
+"""Whole-model speed: eqgraph's EquivariantPotential against an e3nn NequIP-style model, MACE and PyG's SchNet.
 
-    python benchmarks/bench_models.py [--pairs 3] [--threads 1] [--channels 32]
-    python benchmarks/bench_models.py --against mace --correlation 3   # after setup_mace_venv.sh
-    python benchmarks/bench_models.py --against schnet                  # PyG SchNet, equal parameter count
+    python benchmarks/bench_models.py [--pairs 3] [--threads 1] [--channels 32] [--against e3nn,mace,schnet]
+
+MACE runs after ``benchmarks/setup_mace_venv.sh`` (or with ``MACE_PYTHON``) at
+``--mace-correlation`` (3) on both sides; PyG's SchNet at eqgraph's parameter count.
 
 Cases (same irreps, lmax, channels, layers and, against MACE, correlation on both sides;
 e3nn's model is ``benchmarks/_e3nn_nequip.py``, MACE's a ``ScaleShiftMACE`` with residual
@@ -15,7 +16,7 @@ interactions run by ``benchmarks/_mace_worker.py`` in ``.venv-mace`` or ``$MACE_
 
 Each measurement runs in a fresh process with a pinned thread count, the two sides alternated
 A B A B; the script prints medians of the per-process medians, CPU time beside wall time,
-peak resident memory, and the eqgraph / e3nn ratio.
+peak resident memory, parameter counts, and the eqgraph / reference ratio, one table per reference.
 """
 from __future__ import annotations
 
@@ -113,30 +114,39 @@ def main(argv=None):
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--cutoff", type=float, default=5.0)
     parser.add_argument("--cases", default=",".join(CASES))
-    parser.add_argument("--against", choices=("e3nn", "mace", "schnet"), default="e3nn")
-    parser.add_argument("--correlation", type=int, default=1, help="body order (e3nn's model has 1 only)")
+    parser.add_argument("--against", default="e3nn,mace,schnet",
+                        help="references, each in its own table: e3nn, mace (skipped without its venv), schnet")
+    parser.add_argument("--mace-correlation", type=int, default=3, help="body order of both sides against MACE")
+    parser.add_argument("--correlation", type=int, default=1, help=argparse.SUPPRESS)  # passed to workers
     parser.add_argument("--worker", nargs=2, metavar=("SIDE", "CASE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(*args.worker, args)))
         return
-    if args.against == "e3nn" and args.correlation != 1:
-        parser.error("the e3nn reference is NequIP-like (correlation 1); use --against mace for higher body order")
+    for reference in args.against.split(","):
+        if reference not in ("e3nn", "mace", "schnet"):
+            parser.error(f"unknown reference {reference!r}: expected e3nn, mace or schnet")
+        compare(reference, args)
+
+
+def compare(reference: str, args) -> None:
+    """One table: eqgraph against ``reference`` on every case, alternating fresh processes."""
+    correlation = args.mace_correlation if reference == "mace" else 1  # e3nn's model and SchNet have no products
     passed = [f"--threads={args.threads}", f"--channels={args.channels}", f"--layers={args.layers}",
-              f"--cutoff={args.cutoff}", f"--repeats={args.repeats}", f"--correlation={args.correlation}"]
+              f"--cutoff={args.cutoff}", f"--repeats={args.repeats}", f"--correlation={correlation}"]
     commands = {"eqgraph": lambda case: [sys.executable, __file__, "--worker", "eqgraph", case, *passed]}
-    if args.against in ("e3nn", "schnet"):
-        commands[args.against] = lambda case: [sys.executable, __file__, "--worker", args.against, case, *passed]
-    else:
+    if reference == "mace":
         python = os.environ.get("MACE_PYTHON") or str(HERE.parent / ".venv-mace" / "bin" / "python")
         if not Path(python).exists():
-            parser.error(f"no MACE venv at {python}: run benchmarks/setup_mace_venv.sh or set MACE_PYTHON")
+            print(f"\nno MACE venv at {python}: run benchmarks/setup_mace_venv.sh or set MACE_PYTHON; skipped")
+            return
         commands["mace"] = lambda case: [python, str(HERE / "_mace_worker.py"), case, *passed]
-    other = args.against
-    print(f"threads={args.threads} channels={args.channels} layers={args.layers} lmax=2 correlation={args.correlation} "
-          f"cutoff={args.cutoff}")
-    print(f"{'case':<13}{'atoms':>7}{'edges':>9}{'eqgraph s':>11}{other + ' s':>9}{'ratio':>7}{'cpu ratio':>10}"
-          f"{'eqgraph MiB':>13}{other + ' MiB':>10}{'eqgraph atoms/s':>17}")
+    else:
+        commands[reference] = lambda case: [sys.executable, __file__, "--worker", reference, case, *passed]
+    print(f"\nagainst {reference}: threads={args.threads} channels={args.channels} layers={args.layers} lmax=2 "
+          f"correlation={correlation} cutoff={args.cutoff}")
+    print(f"{'case':<13}{'atoms':>7}{'edges':>9}{'eqgraph s':>11}{'ref s':>9}{'ratio':>7}{'cpu ratio':>10}"
+          f"{'eqgraph MiB':>13}{'ref MiB':>9}{'eqgraph atoms/s':>17}{'params':>16}")
     for case in args.cases.split(","):
         runs = {side: [] for side in commands}
         for _ in range(args.pairs):
@@ -144,11 +154,12 @@ def main(argv=None):
                 result = subprocess.run(command(case), capture_output=True, text=True, check=True)
                 runs[side].append(json.loads(result.stdout.strip().splitlines()[-1]))
         med = {s: {k: statistics.median(r[k] for r in runs[s]) for k in ("wall", "cpu", "peak_mib")} for s in runs}
-        first = runs["eqgraph"][0]
-        print(f"{case:<13}{first['atoms']:>7}{first['edges']:>9}{med['eqgraph']['wall']:>11.4f}{med[other]['wall']:>9.4f}"
-              f"{med['eqgraph']['wall'] / med[other]['wall']:>7.2f}{med['eqgraph']['cpu'] / med[other]['cpu']:>10.2f}"
-              f"{med['eqgraph']['peak_mib']:>13.0f}{med[other]['peak_mib']:>10.0f}"
-              f"{first['atoms'] / med['eqgraph']['wall']:>17.0f}", flush=True)
+        first, other = runs["eqgraph"][0], runs[reference][0]
+        print(f"{case:<13}{first['atoms']:>7}{first['edges']:>9}{med['eqgraph']['wall']:>11.4f}"
+              f"{med[reference]['wall']:>9.4f}{med['eqgraph']['wall'] / med[reference]['wall']:>7.2f}"
+              f"{med['eqgraph']['cpu'] / med[reference]['cpu']:>10.2f}{med['eqgraph']['peak_mib']:>13.0f}"
+              f"{med[reference]['peak_mib']:>9.0f}{first['atoms'] / med['eqgraph']['wall']:>17.0f}"
+              f"{first['parameters']:>8}/{other['parameters']:<7}", flush=True)
 
 
 if __name__ == "__main__":
