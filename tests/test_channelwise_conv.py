@@ -148,3 +148,23 @@ def test_periodic_graph_refuses_bad_cells():
     # a molecule without a cell: an open cluster, the same edges as radius_graph
     open_graph = periodic_radius_graph(pos * 3, torch.zeros(3, 3), 1.0, pbc=False)
     assert torch.equal(open_graph.edge_index, radius_graph(pos * 3, 1.0))
+
+
+@pytest.mark.parametrize("layer", ["R3PointConv", "ChannelwisePointConv"])
+def test_learnable_radial_kernels_vanish_at_the_cutoff(layer):
+    """An edge just inside the cutoff contributes nothing measurable (no bias lifts the radial
+    features off zero where the embedding vanishes), so energies stay continuous."""
+    from eqgraph.nn import R3PointConv
+
+    o3 = gspaces.flipRot3dOnR3()
+    t = FieldType.from_e3nn("3x0e+2x1o", o3)
+    torch.manual_seed(0)
+    conv = (R3PointConv(t, t, cutoff=2.0, radial_mlp=(8, 8)) if layer == "R3PointConv"
+            else ChannelwisePointConv(t, cutoff=2.0, radial_mlp=(8, 8))).double()
+    pos = torch.tensor([[0.0, 0.0, 0.0], [2.0 - 1e-7, 0.0, 0.0], [0.6, 0.8, 0.0]], dtype=torch.float64)
+    x = t(torch.randn(3, t.size, dtype=torch.float64), coords=pos)
+    near = torch.tensor([[1, 2], [0, 0]])
+    without = torch.tensor([[2], [0]])
+    difference = (conv(x, near).tensor - conv(x, without).tensor)[0].abs().max()
+    assert difference < 1e-9
+    assert (conv(x, torch.tensor([[2], [0]])).tensor[0]).abs().max() > 1e-3  # the inner edge does contribute

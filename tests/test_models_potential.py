@@ -133,8 +133,9 @@ def test_stress_equals_strain_finite_differences():
     assert relative(numeric, stress) < 1e-6
 
 
-def test_energy_continuous_as_an_atom_crosses_the_cutoff():
-    model = small()
+@pytest.mark.parametrize("interaction", ["channelwise", "full"])
+def test_energy_continuous_as_an_atom_crosses_the_cutoff(interaction):
+    model = small(interaction=interaction)
     base = torch.tensor([[0.0, 0.0, 0.0], [1.1, 0.3, -0.2], [-0.4, 1.0, 0.5]], dtype=torch.float64)
     z = torch.tensor([CU, O, H, CU])
     energies = []

@@ -16,6 +16,7 @@ from .edge_geometry import EdgeGeometry
 from .irrep_paths import IrrepPaths
 from .layout import KernelLayout, check_field_types
 from .point_graph_layer import PointGraphLayer
+from .radial_network import RadialNetwork
 
 AGGREGATIONS = ("add", "sum", "mean")
 PROBE_DISTANCES = 64
@@ -233,13 +234,11 @@ def _radial_setup(name, cutoff, n_radial, radial, radial_mlp, rings, sigma, widt
 
 
 def _mlp(width: int, hidden: Sequence[int] | None) -> torch.nn.Module | None:
+    """The learnable radial features: a bias-free :class:`RadialNetwork` ending in its activation,
+    so that they vanish, like the embedding, at and beyond the cutoff."""
     if hidden is None:
         return None
     hidden = list(hidden)
     if not hidden or any(not isinstance(h, int) or h < 1 for h in hidden):
         raise ValueError(f"radial_mlp must be a non-empty list of positive widths, got {hidden}")
-    layers: list[torch.nn.Module] = []
-    for h in hidden:
-        layers += [torch.nn.Linear(width, h), torch.nn.SiLU()]
-        width = h
-    return torch.nn.Sequential(*layers)
+    return RadialNetwork(width, hidden[:-1], hidden[-1], activate_output=True)

@@ -37,14 +37,17 @@ class RadialNetwork(torch.nn.Module):
         in_features: the radial embedding's size.
         hidden: the hidden widths (may be empty: one linear map).
         out_features: the number of weights per edge.
+        activate_output: apply the scaled SiLU to the output too (radial features that a layer
+            mixes further with weights of its own, as :class:`R3PointConv` does).
 
     Shapes:
         - **input:** :math:`(E, \text{in\_features})`
         - **output:** :math:`(E, \text{out\_features})`
     """
 
-    def __init__(self, in_features: int, hidden: Sequence[int], out_features: int):
+    def __init__(self, in_features: int, hidden: Sequence[int], out_features: int, activate_output: bool = False):
         super().__init__()
+        self.activate_output = activate_output
         hidden = list(hidden)
         if any(not isinstance(h, (int, np.integer)) or h < 1 for h in hidden):
             raise ValueError(f"radial_mlp must list positive integer widths, got {hidden}")
@@ -59,7 +62,7 @@ class RadialNetwork(torch.nn.Module):
         last = len(self.weights) - 1
         for k, weight in enumerate(self.weights):
             h = h @ (weight / math.sqrt(weight.shape[0]))
-            if k < last:
+            if k < last or self.activate_output:
                 h = torch.nn.functional.silu(h) * SILU_SCALE
         return h
 
