@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import statistics
-import time
+import sys
+from pathlib import Path
 
 import numpy as np
 import torch
 from ase.build import bulk
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_models import timed_steps  # noqa: E402  (stdlib only at import)
 
 CASES = {"train-8x32": (8, 2, True), "train-1000": (1, (5, 5, 10), True), "infer-1000": (1, (5, 5, 10), False),
          "infer-10000": (1, (12, 14, 15), False)}
@@ -60,26 +62,10 @@ def main():
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     energy, forces = torch.zeros(count), torch.zeros(batch["positions"].shape[0], 3)
 
-    def step():
-        out = model(batch, training=training, compute_force=True)
-        if training:
-            loss = (out["energy"] - energy).pow(2).mean() + (out["forces"] - forces).pow(2).mean()
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-
-    for _ in range(2):
-        step()
-    walls, cpus = [], []
-    for _ in range(args.repeats):
-        w, t = time.perf_counter(), time.process_time()
-        step()
-        walls.append(time.perf_counter() - w)
-        cpus.append(time.process_time() - t)
-    print(json.dumps({"wall": statistics.median(walls), "cpu": statistics.median(cpus),
-                      "atoms": int(batch["positions"].shape[0]), "edges": int(batch["edge_index"].shape[1]),
-                      "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      "parameters": sum(p.numel() for p in model.parameters())}))
+    result = timed_steps(lambda: model(batch, training=training, compute_force=True), energy, forces,
+                         optimizer if training else None, args.repeats, atoms=int(batch["positions"].shape[0]),
+                         edges=int(batch["edge_index"].shape[1]), parameters=sum(p.numel() for p in model.parameters()))
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
