@@ -5,7 +5,8 @@ from .interaction import InteractionBlock, SymmetricProduct
 from .potential import EquivariantPotential
 from .regressor import EquivariantRegressor
 from .saving import SavableModel, atomic_save, load_checkpoint
+from .schnet import SchNetModel
 from .trunk import AtomicTrunk
 
-__all__ = ["EquivariantPotential", "EquivariantRegressor", "AtomicTrunk", "InteractionBlock", "SymmetricProduct",
+__all__ = ["EquivariantPotential", "EquivariantRegressor", "SchNetModel", "AtomicTrunk", "InteractionBlock", "SymmetricProduct",
            "AtomicGraph", "build_atomic_graph", "structure_tensors", "SavableModel", "atomic_save", "load_checkpoint"]

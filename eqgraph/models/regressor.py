@@ -23,7 +23,7 @@ class EquivariantRegressor(ConstantBuffers, SavableModel):
     r"""A molecular property from an :class:`AtomicTrunk`, per structure:
 
     - ``output="scalar"``: :math:`y = \mathrm{reduce}_i\,(\sigma\, s_i + \mu_{z_i})`, invariant,
-      with per-element references :math:`\mu_z` and scale :math:`\sigma` from :meth:`fit_statistics`;
+      with per-element references :math:`\mu_z` (of the sum, or of the mean with ``reduce="mean"``) and scale :math:`\sigma` from :meth:`fit_statistics`;
     - ``output="dipole"``: :math:`\mu = \sum_i (q_i - \bar q)(r_i - \bar r) + p_i`, atomic charges
       :math:`q_i` (``0e``, made neutral) at positions relative to the centroid, plus atomic
       dipoles :math:`p_i` (``1o``): a vector, ``[B, 3]``;
@@ -88,14 +88,13 @@ class EquivariantRegressor(ConstantBuffers, SavableModel):
     @torch.no_grad()
     def fit_statistics(self, dataset_or_loader, target: str = "y") -> dict[str, float]:
         """The mean neighbour count and, for ``output="scalar"``, per-element references (least
-        squares of ``data[target]`` on the composition; ``reduce="sum"`` only) and the scale of the
-        per-atom residual. Stored in buffers; returns them."""
+        squares of ``data[target]`` on the composition, or on the fractions of each element for
+        ``reduce="mean"``) and the scale of the per-atom residual. Stored in buffers; returns them."""
         scalar = self.output == "scalar"
         stats = dataset_statistics(dataset_or_loader, self.trunk.species_index, self.trunk.cutoff,
-                                   target=target if scalar else None)
+                                   target=target if scalar else None, intensive=self.reduce == "mean")
         if scalar:
-            if self.reduce == "sum":
-                self.shift.copy_(stats.shift.to(self.shift))
+            self.shift.copy_(stats.shift.to(self.shift))
             self.scale.fill_(stats.scale)
         self.trunk.set_num_neighbors(stats.num_neighbors)
         return {"shift": self.shift.tolist(), "scale": float(self.scale), "num_neighbors": stats.num_neighbors}

@@ -31,7 +31,7 @@ class SavableModel(torch.nn.Module):
         dtype = next((p.dtype for p in self.parameters() if p.is_floating_point()), torch.get_default_dtype())
         return {"format": CHECKPOINT_FORMAT, "format_version": CHECKPOINT_VERSION, "eqgraph_version": __version__,
                 "model_class": type(self).__name__, "config": dict(self.config), "dtype": str(dtype).split(".")[-1],
-                "state_dict": {k: v.detach().cpu() for k, v in self.state_dict().items()}}
+                "state_dict": {k: v.detach().cpu().clone() for k, v in self.state_dict().items()}}
 
     def save(self, path: str | os.PathLike) -> None:
         atomic_save(self.checkpoint(), path)

@@ -17,10 +17,11 @@ class DatasetStatistics(NamedTuple):
 
 
 def dataset_statistics(dataset_or_loader, species_index, cutoff: float, target: str | None = "energy",
-                       use_forces: bool = False) -> DatasetStatistics:
+                       use_forces: bool = False, intensive: bool = False) -> DatasetStatistics:
     """The mean neighbour count and the per-species shift and the scale of ``target`` (per
-    structure, summed over atoms; the scale from the forces with ``use_forces`` where there are
-    any), from a PyG dataset, a list of ``Data`` or a ``DataLoader`` of batches."""
+    structure, summed over atoms, or averaged with ``intensive``; the scale from the forces with
+    ``use_forces`` where there are any), from a PyG dataset, a list of ``Data`` or a
+    ``DataLoader`` of batches."""
     items = [dataset_or_loader] if isinstance(dataset_or_loader, Data) else dataset_or_loader
     S = len(species_index.species)
     compositions, targets, force_squares, force_count, edges, atoms = [], [], 0.0, 0, 0, 0
@@ -47,8 +48,12 @@ def dataset_statistics(dataset_or_loader, species_index, cutoff: float, target: 
     if target is None:
         return DatasetStatistics(None, None, num_neighbors)
     composition, values = torch.cat(compositions), torch.cat(targets)
+    if intensive:  # a mean over atoms: the shift is fitted on the fractions of each species
+        composition = composition / composition.sum(1, keepdim=True)
     shift = torch.linalg.lstsq(composition, values[:, None], driver="gelsd").solution[:, 0]
-    residual = (values - composition @ shift) / composition.sum(1)
+    residual = values - composition @ shift
+    if not intensive:
+        residual = residual / composition.sum(1)
     if force_count:
         scale = (force_squares / force_count) ** 0.5
     else:

@@ -1,0 +1,101 @@
+"""``eqgraph train`` and ``eqgraph eval``."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import torch
+
+from ..models.saving import DTYPES
+from ..training import Trainer, load_training_checkpoint
+from .build import build_dataset, build_model, build_targets, build_training, split_indices
+from .config import check_config, load_config
+
+logger = logging.getLogger(__name__)
+
+
+def prepare_process(config: dict) -> None:
+    """Thread count and default dtype of this process, as the configuration asks."""
+    if config.get("num_threads") is not None:
+        torch.set_num_threads(config["num_threads"])
+    torch.set_default_dtype(DTYPES[config.get("dtype", "float32")])
+
+
+def start_distributed() -> bool:
+    """Join the process group when started by ``torchrun`` (gloo on CPU, NCCL with CUDA)."""
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return False
+    import torch.distributed as dist
+
+    if not dist.is_initialized():
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    return True
+
+
+def train(config_path: str, resume: str | None = None, output_dir: str | None = None) -> dict:
+    """Train the run described by ``config_path``; returns the summary (test metrics included)."""
+    config = load_config(config_path)
+    if output_dir is not None:
+        config["output_dir"] = output_dir
+    out = Path(config.get("output_dir", "runs/" + Path(config_path).stem))
+    if resume is None and (out / "last.pt").exists():
+        raise FileExistsError(f"{out} already holds a run (last.pt); continue it with --resume {out / 'last.pt'} "
+                              "or choose another output_dir; nothing was overwritten")
+    if resume is not None and not Path(resume).is_file():
+        raise FileNotFoundError(f"no checkpoint to resume at {resume}")
+    if resume is not None:
+        stored = load_training_checkpoint(resume)
+        if stored["model"].get("model_class") != config["model"]["name"]:
+            raise ValueError(f"{resume} holds a {stored['model'].get('model_class')}, but the configuration builds a "
+                             f"{config['model']['name']}")
+    distributed = start_distributed()
+    prepare_process(config)
+    dataset = build_dataset(config)
+    split = split_indices(config, len(dataset))
+    parts = {name: [dataset[i] for i in indices] for name, indices in split.items()}
+    model = build_model(config, parts["train"])
+    trainer = Trainer(model, parts["train"], parts["val"], build_targets(config), build_training(config),
+                      output_dir=out, test_set=parts["test"] or None, run_config=config, split=split)
+    summary = trainer.fit(resume=resume)
+    summary["output_dir"] = str(out)
+    if distributed:
+        import torch.distributed as dist
+
+        dist.destroy_process_group()
+    return summary
+
+
+def evaluate(checkpoint: str, data: str | None = None, part: str = "test") -> dict:
+    """Metrics of a training checkpoint's model on ``data`` (an extxyz file or a run configuration),
+    or on the ``part`` of its own run's split."""
+    from ..data import ExtXYZDataset
+    from ..models import SavableModel
+    from ..training import Target
+    from ..training.evaluation import evaluate_model
+
+    state = load_training_checkpoint(checkpoint)
+    run_config = state["run_config"]
+    prepare_process(run_config)
+    model = SavableModel.from_checkpoint(state["model"])
+    targets = [Target.from_dict(t) for t in state["targets"]]
+    if data is None:
+        dataset = build_dataset(run_config)
+        structures = [dataset[i] for i in state["split"][part]]
+        source = f"the {part} split of {checkpoint}"
+    elif str(data).endswith((".yaml", ".yml")):
+        other = load_config(data)
+        check_config(other, data)
+        dataset = build_dataset(other)
+        structures, source = list(dataset), data
+    else:
+        structures, source = list(ExtXYZDataset(data)), data
+    if not structures:
+        raise ValueError(f"no structures to evaluate in {source}")
+    return {"checkpoint": str(checkpoint), "data": source, "structures": len(structures),
+            **evaluate_model(model, structures, targets)}
+
+
+def print_json(values: dict) -> None:
+    print(json.dumps(values, indent=1, default=str))
