@@ -91,10 +91,9 @@ class ChannelwisePointConv(PointGraphLayer):
         """Per input irrep, the angular maps into every target irrep, stacked for one GEMM per edge."""
         out_fields: dict[int, list[tuple[int, int, int]]] = {t: [] for t in range(len(targets))}  # target -> (i, a, u)
         row_offsets, self._row_counts, self._weight_counts = [], [], []
-        self._blocks: list[list[tuple[int, int]]] = []  # per input irrep: (angular elements, d_out) per target reached
         for i, copies in enumerate(self.in_copies):
             rep_in = representation_of[copies.irrep]
-            stacked, rows, path, blocks = [], 0, 0, []
+            stacked, rows, path, row_paths = [], 0, 0, []  # row_paths: the path (angular element) of every row
             for t, rep_out in enumerate(targets):
                 basis = gspace.build_kernel_basis(rep_in, rep_out, radial=RadialSlots(1), maximum_frequency=limit,
                                                   allow_empty=True)
@@ -104,9 +103,9 @@ class ChannelwisePointConv(PointGraphLayer):
                 norms = np.sqrt((maps ** 2).sum(axis=(1, 2, 3)) / maps.shape[1])
                 maps = maps / norms[:, None, None, None]  # unit-variance messages from unit-variance inputs
                 stacked.append(maps.reshape(-1, maps.shape[2], maps.shape[3]))  # rows (a, component)
-                blocks.append((maps.shape[0], maps.shape[1]))
                 for a in range(maps.shape[0]):
                     out_fields[t] += [(i, rows, u) for u in range(copies.multiplicity)]
+                    row_paths += [path] * maps.shape[1]
                     rows += maps.shape[1]
                     path += 1
             if not stacked:
@@ -114,7 +113,8 @@ class ChannelwisePointConv(PointGraphLayer):
                                  f"irreps {[r.name for r in targets]} with harmonics of degree <= {limit}")
             maps = np.concatenate(stacked)  # [K, d_in, S]
             self.register_constant(f"angular_{i}", maps.transpose(2, 0, 1).reshape(maps.shape[2], -1))
-            self._blocks.append(blocks)
+            # the radial weights of every path spread over its rows with one gather
+            self.register_buffer(f"weight_rows_{i}", torch.as_tensor(row_paths), persistent=False)
             self._row_counts.append(maps.shape[0])
             self._weight_counts.append(path * copies.multiplicity)
             row_offsets.append(sum(k * c.multiplicity for k, c in zip(self._row_counts[:-1], self.in_copies)))
@@ -149,7 +149,7 @@ class ChannelwisePointConv(PointGraphLayer):
         features = x_src.tensor if self.in_order is None else x_src.tensor.index_select(1, self.in_order)
         weights = self.radial_network(geometry.radial)
         x_j = features.index_select(0, edge_index[0])
-        # each block aggregated on its own: no edge-sized concatenation (nor its zero-filled gradients)
+        # each input irrep's messages aggregated on their own: no edge-sized concatenation (nor its zero-filled gradients)
         out = torch.cat([self.aggr_module(piece, edge_index[1], dim_size=x_dst.shape[0], dim=0)
                          for piece in self._messages(x_j, geometry.harmonics, weights)], dim=1)
         if self.num_neighbors is not None:
@@ -162,7 +162,7 @@ class ChannelwisePointConv(PointGraphLayer):
         return torch.cat(self._messages(x_j, harmonics, weights), dim=1)
 
     def _messages(self, x_j: torch.Tensor, harmonics: torch.Tensor, weights: torch.Tensor) -> list[torch.Tensor]:
-        """The messages per (input irrep, target irrep) block, ``[E, A * d_out * m]`` each."""
+        """The messages per input irrep, ``[E, K * m]`` each (rows: target, element, component; then copy)."""
         E = x_j.shape[0]
         inputs = x_j.split([c.multiplicity * c.dimension for c in self.in_copies], dim=1)
         path_weights = weights.split(self._weight_counts, dim=1)
@@ -174,11 +174,8 @@ class ChannelwisePointConv(PointGraphLayer):
                 z = angular * f.view(E, 1, m)
             else:
                 z = torch.bmm(angular, f.view(E, m, d).transpose(1, 2))  # [E, K, m]
-            blocks = self._blocks[i]
-            z_blocks = z.split([A * d_out for A, d_out in blocks], dim=1)
-            w_blocks = w.view(E, w.shape[1] // m, m).split([A for A, _ in blocks], dim=1)
-            for (A, d_out), z_block, w_block in zip(blocks, z_blocks, w_blocks):
-                pieces.append((z_block.view(E, A, d_out, m) * w_block.view(E, A, 1, m)).reshape(E, A * d_out * m))
+            row_weights = w.view(E, w.shape[1] // m, m).index_select(1, getattr(self, f"weight_rows_{i}"))
+            pieces.append((z * row_weights).view(E, K * m))
         return pieces
 
     def __repr__(self) -> str:
