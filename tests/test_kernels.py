@@ -313,11 +313,12 @@ def test_disk_cache_round_trip_and_corruption(tmp_path):
     try:
         group._cache.clear()
         first = angular_solutions(group, action, 3, (1, 1), (1, 2))
-        files = list(tmp_path.glob("*.pkl"))
+        files = list(tmp_path.glob("*.pt"))
         assert len(files) == 1
         group._cache.clear()
         second = angular_solutions(group, action, 3, (1, 1), (1, 2))
         assert all(np.array_equal(a.maps, b.maps) for a, b in zip(first, second))
+        assert all(a.phi == b.phi and a.columns == b.columns and a.J == b.J for a, b in zip(first, second))
         files[0].write_bytes(b"not a pickle")
         group._cache.clear()
         with pytest.warns(CacheWarning, match="could not be read"):
@@ -330,6 +331,63 @@ def test_disk_cache_round_trip_and_corruption(tmp_path):
     finally:
         disable_disk_cache()
         group._cache.clear()
+
+
+class _Payload:
+    """Unpickling this creates the file ``marker``: what a crafted cache file could do."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return open, (self.marker, "w")
+
+
+def test_a_crafted_cache_file_runs_no_code(tmp_path):
+    import pickle
+
+    from eqgraph.group import dihedral_group
+    from eqgraph.kernels.solver import angular_solutions
+
+    group = dihedral_group(3)
+    action = gspaces.flipRot2dOnR2(3).basespace_action
+    enable_disk_cache(tmp_path)
+    try:
+        group._cache.clear()
+        expected = angular_solutions(group, action, 2, (1, 1), (1, 1))
+        (path,) = tmp_path.glob("*.pt")
+        marker = tmp_path / "code-ran"
+        path.write_bytes(pickle.dumps(("description", _Payload(marker))))
+        group._cache.clear()
+        with pytest.warns(CacheWarning, match="could not be read"):
+            again = angular_solutions(group, action, 2, (1, 1), (1, 1))
+        assert not marker.exists()
+        assert all(np.array_equal(a.maps, b.maps) for a, b in zip(expected, again))
+    finally:
+        disable_disk_cache()
+        group._cache.clear()
+
+
+@pytest.mark.parametrize("kind", ["a regular file", "a path under a regular file"])
+def test_an_unwritable_cache_folder_turns_the_cache_off_with_one_warning(tmp_path, kind):
+    from eqgraph.fields import FieldType, GeometricTensor
+    from eqgraph.kernels import disk_cache_directory
+    from eqgraph.nn import R2Conv
+
+    (tmp_path / "file").write_text("not a folder")
+    folder = tmp_path / "file" if kind == "a regular file" else tmp_path / "file" / "cache"
+    gspace = gspaces.rot2dOnR2(7)
+    gspace.fibergroup._cache.clear()
+    enable_disk_cache(folder)
+    try:
+        with pytest.warns(CacheWarning, match="cannot be written") as caught:
+            field = FieldType(gspace, [gspace.regular_repr])
+            conv = R2Conv(field, field, 3)
+        assert len([w for w in caught if issubclass(w.category, CacheWarning)]) == 1
+        assert disk_cache_directory() is None
+        assert conv(GeometricTensor(torch.randn(1, 7, 7, 7), field)).tensor.shape == (1, 7, 5, 5)
+    finally:
+        disable_disk_cache()
 
 
 # ---------------------------------------------------------------- bad input

@@ -4,19 +4,23 @@ Off unless ``EQGRAPH_CACHE`` names a directory or :func:`enable_disk_cache` is c
 directory ``~/.cache/eqgraph``). Entries are keyed by a hash of everything they depend on,
 including the eqgraph version and the full content of the group action (never a user-chosen
 name), written atomically, and checked when read: a corrupt or stale file is reported with a
-warning, removed and rebuilt, never trusted.
+warning and rebuilt, never trusted. Files hold tensors and plain values only and are read with
+``torch.load(weights_only=True)``, which runs no code from the file. A folder that cannot be
+written (a regular file, a read-only path) turns the cache off with one warning; layers are
+still built.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import tempfile
 import warnings
 from pathlib import Path
 from typing import Any, Callable
 
-FORMAT = 1
+import torch
+
+FORMAT = 2
 
 _directory: Path | None = Path(os.environ["EQGRAPH_CACHE"]).expanduser() if os.environ.get("EQGRAPH_CACHE") else None
 
@@ -64,30 +68,42 @@ def _version_tag() -> str:
     return f"eqgraph={__version__};e3nn={e3nn.__version__};format={FORMAT}"
 
 
-def disk_cached(key: tuple, build: Callable[[], Any]) -> Any:
-    """``build()``, through the disk cache when it is on."""
+def disk_cached(key: tuple, build: Callable[[], Any], encode: Callable[[Any], Any],
+                decode: Callable[[Any], Any]) -> Any:
+    """``build()``, through the disk cache when it is on. ``encode`` turns the value into
+    tensors, numbers, strings, lists, tuples and dicts (what ``weights_only`` loading accepts);
+    ``decode`` turns that back."""
+    global _directory
     if _directory is None:
         return build()
     description = _version_tag() + "|" + _describe(key)
-    path = _directory / (hashlib.sha256(description.encode()).hexdigest() + ".pkl")
+    path = _directory / (hashlib.sha256(description.encode()).hexdigest() + ".pt")
     if path.exists():
         try:
-            with open(path, "rb") as f:
-                stored_description, value = pickle.load(f)
-            if stored_description == description:
-                return value
+            stored = torch.load(path, map_location="cpu", weights_only=True)
+            if isinstance(stored, dict) and stored.get("description") == description:
+                return decode(stored["value"])
             reason = "it was written for different inputs or versions"
         except Exception as error:  # any unreadable file is rebuilt
             reason = f"it could not be read ({type(error).__name__})"
         warnings.warn(f"eqgraph cache file {path} is not used: {reason}; rebuilding it", CacheWarning, stacklevel=2)
     value = build()
-    _directory.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=_directory, suffix=".tmp")
+    try:
+        _write(path, {"description": description, "value": encode(value)})
+    except OSError as error:
+        warnings.warn(f"the eqgraph disk cache folder {_directory} cannot be written ({error}); the cache is off for "
+                      "this process, layers are built without it", CacheWarning, stacklevel=2)
+        _directory = None
+    return value
+
+
+def _write(path: Path, stored: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as f:
-            pickle.dump((description, value), f)
+            torch.save(stored, f)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-    return value

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Hashable, NamedTuple
 
 import numpy as np
+import torch
 
 from ..group import Group, Representation
 from ..group._ids import as_args
@@ -35,9 +36,23 @@ def angular_solutions(group: Group, action: Representation, J: int, out_id: Hash
     key = ("angular", action, J, out_id, in_id)
     cached = group._cache.get(key)
     if cached is None:
-        cached = disk_cached(("angular", group, action, J, out_id, in_id), lambda: _solve(group, action, J, out_id, in_id))
+        cached = disk_cached(("angular", group, action, J, out_id, in_id), lambda: _solve(group, action, J, out_id, in_id),
+                             _encode_solutions, _decode_solutions)
         group._cache[key] = cached
     return cached
+
+
+def _encode_solutions(solutions: list[AngularSolution]) -> list[tuple]:
+    return [(s.J, s.copy, s.phi, s.columns.start, s.columns.stop, torch.from_numpy(s.maps)) for s in solutions]
+
+
+def _decode_solutions(stored: list[tuple]) -> list[AngularSolution]:
+    return [AngularSolution(int(J), int(copy), _as_hashable(phi), slice(int(start), int(stop)), maps.numpy())
+            for J, copy, phi, start, stop, maps in stored]
+
+
+def _as_hashable(value):
+    return tuple(_as_hashable(v) for v in value) if isinstance(value, (list, tuple)) else value
 
 
 def _solve(group: Group, action: Representation, J: int, out_id: Hashable, in_id: Hashable) -> list[AngularSolution]:
