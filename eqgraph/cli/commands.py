@@ -1,6 +1,7 @@
 """``eqgraph train`` and ``eqgraph eval``."""
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -11,16 +12,23 @@ import torch
 from ..models.saving import DTYPES
 from ..training import Trainer, load_training_checkpoint
 from .build import build_dataset, build_model, build_targets, build_training, split_indices
-from .config import check_config, load_config
+from .config import load_config
 
 logger = logging.getLogger(__name__)
 
 
-def prepare_process(config: dict) -> None:
-    """Thread count and default dtype of this process, as the configuration asks."""
+@contextlib.contextmanager
+def process_settings(config: dict):
+    """Thread count and default dtype as the configuration asks, restored afterwards."""
+    threads, dtype = torch.get_num_threads(), torch.get_default_dtype()
     if config.get("num_threads") is not None:
         torch.set_num_threads(config["num_threads"])
     torch.set_default_dtype(DTYPES[config.get("dtype", "float32")])
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+        torch.set_default_dtype(dtype)
 
 
 def start_distributed() -> bool:
@@ -51,14 +59,14 @@ def train(config_path: str, resume: str | None = None, output_dir: str | None = 
             raise ValueError(f"{resume} holds a {stored['model'].get('model_class')}, but the configuration builds a "
                              f"{config['model']['name']}")
     distributed = start_distributed()
-    prepare_process(config)
-    dataset = build_dataset(config)
-    split = split_indices(config, len(dataset))
-    parts = {name: [dataset[i] for i in indices] for name, indices in split.items()}
-    model = build_model(config, parts["train"])
-    trainer = Trainer(model, parts["train"], parts["val"], build_targets(config), build_training(config),
-                      output_dir=out, test_set=parts["test"] or None, run_config=config, split=split)
-    summary = trainer.fit(resume=resume)
+    with process_settings(config):
+        dataset = build_dataset(config)
+        split = split_indices(config, len(dataset))
+        parts = {name: [dataset[i] for i in indices] for name, indices in split.items()}
+        model = build_model(config, parts["train"])
+        trainer = Trainer(model, parts["train"], parts["val"], build_targets(config), build_training(config),
+                          output_dir=out, test_set=parts["test"] or None, run_config=config, split=split)
+        summary = trainer.fit(resume=resume)
     summary["output_dir"] = str(out)
     if distributed:
         import torch.distributed as dist
@@ -70,14 +78,18 @@ def train(config_path: str, resume: str | None = None, output_dir: str | None = 
 def evaluate(checkpoint: str, data: str | None = None, part: str = "test") -> dict:
     """Metrics of a training checkpoint's model on ``data`` (an extxyz file or a run configuration),
     or on the ``part`` of its own run's split."""
+    state = load_training_checkpoint(checkpoint)
+    run_config = state["run_config"]
+    with process_settings(run_config):
+        return _evaluate(checkpoint, state, run_config, data, part)
+
+
+def _evaluate(checkpoint, state: dict, run_config: dict, data, part: str) -> dict:
     from ..data import ExtXYZDataset
     from ..models import SavableModel
     from ..training import Target
     from ..training.evaluation import evaluate_model
 
-    state = load_training_checkpoint(checkpoint)
-    run_config = state["run_config"]
-    prepare_process(run_config)
     model = SavableModel.from_checkpoint(state["model"])
     targets = [Target.from_dict(t) for t in state["targets"]]
     if data is None:
@@ -85,9 +97,7 @@ def evaluate(checkpoint: str, data: str | None = None, part: str = "test") -> di
         structures = [dataset[i] for i in state["split"][part]]
         source = f"the {part} split of {checkpoint}"
     elif str(data).endswith((".yaml", ".yml")):
-        other = load_config(data)
-        check_config(other, data)
-        dataset = build_dataset(other)
+        dataset = build_dataset(load_config(data))
         structures, source = list(dataset), data
     else:
         structures, source = list(ExtXYZDataset(data)), data

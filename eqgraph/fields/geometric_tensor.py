@@ -40,6 +40,8 @@ class GeometricTensor:
             raise TypeError(f"GeometricTensor needs a FieldType, got {type.__class__.__name__}")
         if not isinstance(tensor, torch.Tensor):
             raise TypeError(f"GeometricTensor wraps a torch.Tensor, got {tensor.__class__.__name__}")
+        if not tensor.is_floating_point():
+            raise TypeError(f"GeometricTensor holds real floating-point features, got dtype {tensor.dtype}")
         if tensor.dim() < 2:
             raise ValueError(f"expected a tensor [N, C] or [B, C, *spatial], got shape {tuple(tensor.shape)}")
         if tensor.shape[1] != type.size:
@@ -60,6 +62,11 @@ class GeometricTensor:
                 raise ValueError(f"coords go with node features [N, C], got a grid tensor of shape {tuple(tensor.shape)}")
             if coords.shape != (tensor.shape[0], d):
                 raise ValueError(f"expected coords of shape ({tensor.shape[0]}, {d}), got {tuple(coords.shape)}")
+            if not coords.is_floating_point():
+                raise TypeError(f"coords must be real floating-point, got dtype {coords.dtype}")
+            if not torch.compiler.is_compiling() and not bool(torch.isfinite(coords).all()):
+                bad = int((~torch.isfinite(coords)).any(1).nonzero()[0])
+                raise ValueError(f"coords contain NaN or infinite values (node {bad}: {coords[bad].tolist()})")
         self.tensor = tensor
         self.type = type
         self.coords = coords

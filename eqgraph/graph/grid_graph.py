@@ -38,8 +38,12 @@ def grid_to_graph(x: GeometricTensor, kernel_size: int, dilation: int = 1) -> Gr
         raise ValueError(f"grid_to_graph takes a grid GeometricTensor [B, C, *spatial], got {got}")
     if not isinstance(kernel_size, int) or kernel_size < 1 or kernel_size % 2 == 0:
         raise ValueError(f"grid_to_graph needs an odd kernel_size >= 1 (a centred stencil), got {kernel_size!r}")
+    if not isinstance(dilation, int) or isinstance(dilation, bool) or dilation < 1:
+        raise ValueError(f"grid_to_graph needs an integer dilation >= 1, got {dilation!r}")
     B, C = x.shape[:2]
     spatial = tuple(x.shape[2:])
+    if B == 0 or min(spatial) == 0:
+        raise ValueError(f"grid_to_graph needs a non-empty grid, got shape {tuple(x.shape)}")
     n = math.prod(spatial)
     device = x.tensor.device
     nodes = x.tensor.reshape(B, C, n).transpose(1, 2).reshape(B * n, C)

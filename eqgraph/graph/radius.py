@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import torch
 from torch_geometric.transforms import BaseTransform
@@ -113,8 +114,11 @@ def _check(pos, r, batch, max_num_neighbors) -> None:
     if not isinstance(pos, torch.Tensor) or pos.dim() != 2 or not pos.is_floating_point():
         got = tuple(pos.shape) if isinstance(pos, torch.Tensor) else type(pos).__name__
         raise ValueError(f"radius_graph needs float positions [N, d], got {got}")
-    if not r > 0:
-        raise ValueError(f"radius_graph needs a radius r > 0, got {r!r}")
+    if not 0 < r < math.inf:
+        raise ValueError(f"radius_graph needs a finite radius r > 0, got {r!r}")
+    if not bool(torch.isfinite(pos).all()):
+        bad = int((~torch.isfinite(pos)).any(1).nonzero()[0])
+        raise ValueError(f"radius_graph: positions contain NaN or infinite values (point {bad}: {pos[bad].tolist()})")
     if batch is not None and (not isinstance(batch, torch.Tensor) or batch.shape != (pos.shape[0],)):
         got = tuple(batch.shape) if isinstance(batch, torch.Tensor) else type(batch).__name__
         raise ValueError(f"batch must be a tensor [N] = [{pos.shape[0]}], got {got}")

@@ -31,7 +31,7 @@ class SavableModel(torch.nn.Module):
         dtype = next((p.dtype for p in self.parameters() if p.is_floating_point()), torch.get_default_dtype())
         return {"format": CHECKPOINT_FORMAT, "format_version": CHECKPOINT_VERSION, "eqgraph_version": __version__,
                 "model_class": type(self).__name__, "config": dict(self.config), "dtype": str(dtype).split(".")[-1],
-                "state_dict": {k: v.detach().cpu().clone() for k, v in self.state_dict().items()}}
+                "state_dict": detached_state(self)}
 
     def save(self, path: str | os.PathLike) -> None:
         atomic_save(self.checkpoint(), path)
@@ -50,6 +50,11 @@ class SavableModel(torch.nn.Module):
         model = model_class(**data["config"]).to(dtype)
         model.load_state_dict(data["state_dict"])
         return model.eval()
+
+
+def detached_state(module: torch.nn.Module) -> dict:
+    """``module.state_dict()`` with every tensor copied to the CPU (extra state, plain values, kept as is)."""
+    return {k: v.detach().cpu().clone() if isinstance(v, torch.Tensor) else v for k, v in module.state_dict().items()}
 
 
 def load_checkpoint(path_or_dict, map_location="cpu") -> dict:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import torch
 
-from ..models.saving import CHECKPOINT_VERSION, atomic_save
+from ..models.saving import CHECKPOINT_VERSION, atomic_save, detached_state
 
 TRAINING_FORMAT = "eqgraph-training"
 TRAINING_VERSION = 1
@@ -30,7 +30,7 @@ def model_entry(model: torch.nn.Module) -> dict:
     if hasattr(model, "checkpoint"):
         return model.checkpoint()
     return {"format": "eqgraph-model", "format_version": CHECKPOINT_VERSION, "model_class": type(model).__name__,
-            "config": None, "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}}
+            "config": None, "state_dict": detached_state(model)}
 
 
 def save_training_checkpoint(state: dict, path: str | os.PathLike) -> None:

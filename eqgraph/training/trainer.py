@@ -15,6 +15,7 @@ from torch.utils.data.distributed import DistributedSampler
 from torch_geometric.data import Batch
 
 from ..data.random_rotate import RandomRotate
+from ..models.saving import detached_state
 from .checkpoint import load_training_checkpoint, model_entry, save_training_checkpoint
 from .config import TrainingConfig
 from .ema import ExponentialMovingAverage
@@ -254,7 +255,7 @@ class Trainer:
             return
         with self._evaluation_weights():
             model = model_entry(self.model)
-        state = {"model": model, "train_state_dict": {k: v.detach().clone() for k, v in self.model.state_dict().items()},
+        state = {"model": model, "train_state_dict": detached_state(self.model),
                  "optimizer": self.optimizer.state_dict(),
                  "scheduler": self.scheduler.state_dict() if self.scheduler is not None else None,
                  "ema": self.ema.state_dict() if self.ema is not None else None, "rng": torch.get_rng_state(),

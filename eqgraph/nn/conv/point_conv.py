@@ -221,8 +221,9 @@ def _radial_setup(name, cutoff, n_radial, radial, radial_mlp, rings, sigma, widt
     if sigma is not None or frequencies_cutoff is not None:
         raise ValueError(f"{name}: sigma and frequencies_cutoff belong to Gaussian rings (rings= or width=)")
     if radial is None:
-        if cutoff is None or not cutoff > 0:
-            raise ValueError(f"{name}: give cutoff=r (Bessel radial functions with a smooth cutoff), "
+        if cutoff is None or not 0 < cutoff < math.inf:
+            raise ValueError(f"{name}: give a finite cutoff=r > 0 (Bessel radial functions with a smooth cutoff; got "
+                             f"{cutoff!r}), "
                              "radial=RadialProfile, or rings=[...] (grid-compatible Gaussian rings)")
         radial = BesselRadial(n_radial, cutoff)
     elif not isinstance(radial, RadialProfile):

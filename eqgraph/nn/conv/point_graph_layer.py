@@ -44,6 +44,33 @@ class PointGraphLayer(ConstantBuffers, MessagePassing, EquivariantModule):
             values = values @ self.harmonic_change
         return EdgeGeometry(edge_delta, values, self.radial_profile(safe_norm(edge_delta)))
 
+    # ------------------------------------------------------------------ what the weights mean
+    def weight_layout(self) -> dict:
+        """What this layer's weights mean: its class, field types, radial profile (cutoff) and band
+        limit. Saved in ``state_dict`` (as extra state); loading weights of another layout is refused."""
+        return {"layer": type(self).__name__, "in": [r.name for r in self.in_type.representations],
+                "out": [r.name for r in self.out_type.representations], "radial": repr(self.radial_profile),
+                "maximum_frequency": self.maximum_frequency}
+
+    def get_extra_state(self) -> dict:
+        return {"layout": self.weight_layout()}
+
+    def set_extra_state(self, state) -> None:
+        stored = state.get("layout") if isinstance(state, dict) else None
+        expected = self.weight_layout()
+        if stored != expected:
+            differences = {k: (stored.get(k) if isinstance(stored, dict) else None, v) for k, v in expected.items()
+                           if not isinstance(stored, dict) or stored.get(k) != v}
+            raise ValueError(f"{type(self).__name__}: these weights were saved from a layer of another layout; "
+                             + "; ".join(f"{k}: saved {old!r}, this layer {new!r}" for k, (old, new) in differences.items()))
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                                      error_msgs)
+        if prefix + "_extra_state" in missing_keys:  # weights of a grid convolution carry no layout: shapes decide
+            missing_keys.remove(prefix + "_extra_state")
+
     # ------------------------------------------------------------------ checks
     def _checked_graph(self, x, edge_index, edge_delta, geometry) -> tuple[GeometricTensor, GeometricTensor, EdgeGeometry]:
         """``(sources, targets, geometry)`` of a forward's arguments, checked; the geometry computed
@@ -69,6 +96,13 @@ class PointGraphLayer(ConstantBuffers, MessagePassing, EquivariantModule):
                                  "eqgraph.graph.grid_to_graph")
             if t.coords is None:
                 raise ValueError(f"{name}: the {label} have no coords; build GeometricTensor(features, type, coords)")
+            if t.coords.dtype != t.tensor.dtype:
+                raise TypeError(f"{name}: the {label} have {t.coords.dtype} coords but {t.tensor.dtype} features; "
+                                "give both in one dtype")
+        weight = next(self.parameters(), None)
+        if weight is not None and weight.dtype != x_src.tensor.dtype:
+            raise TypeError(f"{name}: the layer's weights are {weight.dtype} but the input is {x_src.tensor.dtype}; "
+                            "convert one of them (layer.to(dtype) or the features and coords)")
         return x_src, x_dst
 
     def _check_edges(self, edge_index, n_src: int, n_dst: int, edge_delta) -> None:

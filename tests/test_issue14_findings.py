@@ -1,0 +1,69 @@
+"""Regression tests for the bad-input findings of issue 14: each failed before its fix."""
+import math
+
+import pytest
+import torch
+
+from eqgraph import gspaces
+from eqgraph.fields import FieldType, GeometricTensor
+from eqgraph.graph import grid_to_graph, radius_graph
+from eqgraph.nn import R3PointConv
+
+
+def so3_type():
+    return FieldType.from_e3nn("2x0e+1x1o", gspaces.rot3dOnR3())
+
+
+def test_grid_to_graph_refuses_dilation_zero_and_empty_images():
+    gs = gspaces.rot2dOnR2(4)
+    field = FieldType(gs, [gs.regular_repr])
+    with pytest.raises(ValueError, match="dilation >= 1, got 0"):
+        grid_to_graph(GeometricTensor(torch.randn(1, 4, 5, 5), field), 3, dilation=0)
+    with pytest.raises(ValueError, match="non-empty grid, got shape \\(1, 4, 0, 5\\)"):
+        grid_to_graph(GeometricTensor(torch.randn(1, 4, 0, 5), field), 3)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_radius_graph_refuses_non_finite_points(bad):
+    pos = torch.randn(6, 3)
+    pos[4, 1] = bad
+    with pytest.raises(ValueError, match="point 4"):
+        radius_graph(pos, 1.0)
+    with pytest.raises(ValueError, match="finite radius"):
+        radius_graph(torch.randn(6, 3), math.inf)
+
+
+def test_point_conv_refuses_an_infinite_cutoff():
+    with pytest.raises(ValueError, match="finite cutoff=r > 0 .*got inf"):
+        R3PointConv(so3_type(), so3_type(), cutoff=math.inf)
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.complex64])
+def test_geometric_tensor_refuses_integer_and_complex_features(dtype):
+    with pytest.raises(TypeError, match=f"real floating-point features, got dtype {dtype}"):
+        GeometricTensor(torch.zeros(3, 5, dtype=dtype), so3_type())
+
+
+def test_geometric_tensor_refuses_nan_coordinates():
+    coords = torch.randn(3, 3)
+    coords[1, 2] = math.nan
+    with pytest.raises(ValueError, match="node 1"):
+        GeometricTensor(torch.randn(3, 5), so3_type(), coords)
+
+
+def test_point_conv_names_mixed_dtypes():
+    conv = R3PointConv(so3_type(), so3_type(), cutoff=2.0)
+    edges = torch.tensor([[0, 1], [1, 0]])
+    mixed = GeometricTensor(torch.randn(2, 5), so3_type(), torch.randn(2, 3, dtype=torch.float64))
+    with pytest.raises(TypeError, match="torch.float64 coords but torch.float32 features"):
+        conv(mixed, edges)
+    doubles = GeometricTensor(torch.randn(2, 5, dtype=torch.float64), so3_type(), torch.randn(2, 3, dtype=torch.float64))
+    with pytest.raises(TypeError, match="weights are torch.float32 but the input is torch.float64"):
+        conv(doubles, edges)
+
+
+def test_weights_of_another_cutoff_are_refused():
+    saved = R3PointConv(so3_type(), so3_type(), cutoff=5.0, radial_mlp=(8,)).state_dict()
+    with pytest.raises(ValueError, match="cutoff=5.0.*cutoff=2.0"):
+        R3PointConv(so3_type(), so3_type(), cutoff=2.0, radial_mlp=(8,)).load_state_dict(saved)
+    R3PointConv(so3_type(), so3_type(), cutoff=5.0, radial_mlp=(8,)).load_state_dict(saved)  # same layout: loads
