@@ -67,3 +67,47 @@ def test_weights_of_another_cutoff_are_refused():
     with pytest.raises(ValueError, match="cutoff=5.0.*cutoff=2.0"):
         R3PointConv(so3_type(), so3_type(), cutoff=2.0, radial_mlp=(8,)).load_state_dict(saved)
     R3PointConv(so3_type(), so3_type(), cutoff=5.0, radial_mlp=(8,)).load_state_dict(saved)  # same layout: loads
+
+
+def test_check_equivariance_works_out_of_the_box_on_grid_and_point_convolutions(float64):
+    from eqgraph.nn import R2Conv
+
+    gs = gspaces.rot2dOnR2(8)
+    field = FieldType(gs, [gs.regular_repr])
+    assert len(R2Conv(field, field, 5).check_equivariance(atol=1e-9)) == 4  # the grid's exact symmetries
+    assert len(R2Conv(field, field, 3, padding=1, stride=2).check_equivariance(atol=1e-9)) == 4
+    errors = R3PointConv(so3_type(), so3_type(), cutoff=3.0).check_equivariance(atol=1e-9)
+    assert len(errors) > 0 and max(e for _, e in errors) < 1e-9
+
+
+class _TrainModeShift(torch.nn.Module):
+    """Equivariant in eval mode; in train mode it adds a fixed vector to every 1o field."""
+
+    def __init__(self, field_type):
+        super().__init__()
+        self.in_type = self.out_type = field_type
+
+    def forward(self, x):
+        shift = torch.zeros(x.tensor.shape[1], dtype=x.tensor.dtype)
+        shift[2] = float(self.training)
+        return GeometricTensor(x.tensor + shift, self.out_type, x.coords)
+
+
+def test_assert_equivariant_checks_train_mode_and_refuses_vacuous_checks(float64):
+    from eqgraph.testing import assert_equivariant
+
+    field = so3_type()
+    shifted = _TrainModeShift(field)
+    assert_equivariant(shifted, modes=("eval",))
+    with pytest.raises(AssertionError, match="in train mode"):
+        assert_equivariant(shifted)
+    with pytest.raises(ValueError, match="empty list of elements"):
+        assert_equivariant(shifted, elements=[])
+
+    class Zero(_TrainModeShift):
+        def forward(self, x):
+            return GeometricTensor(torch.zeros_like(x.tensor), self.out_type, x.coords)
+
+    with pytest.raises(AssertionError, match="all zeros"):
+        assert_equivariant(Zero(field))
+    assert_equivariant(Zero(field), allow_zero=True)

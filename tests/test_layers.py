@@ -76,9 +76,9 @@ def no_trivial_o3_type():
     return FieldType.from_e3nn("1x0o+2x1o+1x1e+1x2e", O3)
 
 
-def check_everywhere(module, in_type, grid_shape, atol=1e-9, train=False):
+def check_everywhere(module, in_type, grid_shape, atol=1e-9, train=False, modes=("eval", "train")):
     """Equivariance on a grid under its exact symmetries and on a point cloud under random
-    elements (all elements for finite groups), in float64."""
+    elements (all elements for finite groups), in float64, in the given modes."""
     gs = in_type.gspace
     grid_input = random_input(in_type, spatial_shape=grid_shape, batch=3)
     node_input = random_input(in_type, points=12)
@@ -87,8 +87,8 @@ def check_everywhere(module, in_type, grid_shape, atol=1e-9, train=False):
         _check_train_mode(module, grid_input, grid_symmetries(gs), atol)
         _check_train_mode(module, node_input, elements or gs.fibergroup.elements, atol)
     else:
-        assert_equivariant(module, grid_symmetries(gs), atol=atol, input=grid_input)
-        assert_equivariant(module, elements, atol=atol, input=node_input)
+        assert_equivariant(module, grid_symmetries(gs), atol=atol, input=grid_input, modes=modes)
+        assert_equivariant(module, elements, atol=atol, input=node_input, modes=modes)
 
 
 def _check_train_mode(module, x, elements, atol):
@@ -200,7 +200,8 @@ def test_nodewise_modules_are_equivariant_on_grids_and_graphs(name, float64):
     module = make_module()
     in_type = make_type()
     shape = (5, 5) if in_type.gspace.dimensionality == 2 else (3, 3, 3)
-    check_everywhere(module, in_type, shape)
+    # dropout draws its masks per pixel: equivariant in distribution in train mode, exactly in eval mode
+    check_everywhere(module, in_type, shape, modes=("eval",) if name.endswith("(eval)") else ("eval", "train"))
 
 
 @pytest.mark.parametrize("make", [

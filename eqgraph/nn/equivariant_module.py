@@ -36,12 +36,27 @@ class EquivariantModule(torch.nn.Module, ABC):
             raise ValueError(f"{type(self).__name__} expects input of type {self.in_type}, got {input.type}")
 
     def check_equivariance(self, elements=None, atol: float = 1e-6, rtol: float = 1e-5, input=None, args=()):
-        """Transform a random (or the given) input by group elements and compare; returns the list
-        of ``(element, max error)`` and raises AssertionError past the tolerances. See
+        """Transform a random (or the given) input by group elements and compare, in eval and train
+        mode; returns the list of ``(element, max error)`` and raises AssertionError past the
+        tolerances. With no input, :meth:`check_inputs` builds one this module takes (a grid for
+        grid convolutions, a graph for point convolutions). See
         :func:`eqgraph.testing.assert_equivariant`."""
         from ..testing import assert_equivariant
 
+        if input is None:
+            parameter = next(iter(self.parameters()), None)
+            input, args, default_elements = self.check_inputs(parameter.dtype if parameter is not None
+                                                              else torch.get_default_dtype())
+            elements = default_elements if elements is None else elements
         return assert_equivariant(self, elements=elements, atol=atol, rtol=rtol, input=input, args=args)
+
+    def check_inputs(self, dtype: torch.dtype) -> tuple:
+        """``(input, args, elements)`` for :meth:`check_equivariance`: random point features of
+        ``in_type``, no further arguments, the group's testing elements (None). Modules that take
+        other inputs override it."""
+        from ..testing import random_input
+
+        return random_input(self.in_type, dtype=dtype), (), None
 
     def export(self) -> torch.nn.Module:
         """A plain PyTorch module computing the same function, for deployment."""

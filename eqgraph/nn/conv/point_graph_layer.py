@@ -44,6 +44,20 @@ class PointGraphLayer(ConstantBuffers, MessagePassing, EquivariantModule):
             values = values @ self.harmonic_change
         return EdgeGeometry(edge_delta, values, self.radial_profile(safe_norm(edge_delta)))
 
+    def check_inputs(self, dtype: torch.dtype) -> tuple:
+        """Twelve random points within the radial support, joined by every ordered pair, and the
+        group's testing elements."""
+        from ...testing import random_input
+
+        x = random_input(self.in_type, points=12, dtype=dtype)
+        rings = [r for r in self.radial_profile.radii() if r is not None]
+        support = getattr(self.radial_profile, "cutoff", None) or max(rings + [0.0]) + 1.0
+        coords = x.coords / x.coords.norm(dim=1).max() * 0.45 * support  # all pairs within the support
+        nodes = torch.arange(12)
+        pairs = torch.cartesian_prod(nodes, nodes)
+        edge_index = pairs[pairs[:, 0] != pairs[:, 1]].T.contiguous()
+        return GeometricTensor(x.tensor, self.in_type, coords), (edge_index,), None
+
     # ------------------------------------------------------------------ what the weights mean
     def weight_layout(self) -> dict:
         """What this layer's weights mean: its class, field types, radial profile (cutoff) and band

@@ -152,6 +152,18 @@ class RdConv(ConstantBuffers, EquivariantModule):
         return (input_shape[0], self.out_type.size, *spatial)
 
     # ------------------------------------------------------------------ export
+    def check_inputs(self, dtype: torch.dtype) -> tuple:
+        """A random grid whose size keeps the sampling centred under this layer's stride, padding
+        and dilation, and the grid's own symmetries (exact on pixels and voxels)."""
+        from ...testing import grid_symmetries, random_input
+
+        reach = [2 * p - self.dilation * (self.kernel_size - 1) - 1 for p in self.padding]
+        size = next(n for n in range(7, 7 + 4 * max(self.stride) * 4)
+                    if all((n + r) % s == 0 for r, s in zip(reach, self.stride)))
+        spatial = (size,) * self.in_type.gspace.dimensionality
+        return random_input(self.in_type, spatial_shape=spatial, batch=2, dtype=dtype), (), grid_symmetries(
+            self.in_type.gspace)
+
     def export(self) -> torch.nn.Module:
         """A plain ``torch.nn.Conv{d}d`` (or ``ConvTranspose{d}d``) holding the expanded filter."""
         filter, bias = self.expand_parameters()
