@@ -61,6 +61,11 @@ def test_train_then_eval_and_no_overwrite_without_resume(tmp_path, capsys):
     evaluated = json.loads(capsys.readouterr().out)
     assert evaluated["structures"] == 4
     assert evaluated["forces_mae"] == pytest.approx(summary["test"]["forces_mae"], rel=1e-9)
+    assert main(["export", str(last), str(tmp_path / "model.pt")]) == 0
+    assert json.loads(capsys.readouterr().out)["model"] == "EquivariantPotential"
+    from eqgraph.models import SavableModel
+
+    assert SavableModel.from_checkpoint(tmp_path / "model.pt").config["channels"] == 4
     assert main(["eval", str(tmp_path / "absent.pt")]) == 2
     assert "no checkpoint" in capsys.readouterr().err
     assert main(["train", path, "--resume", str(tmp_path / "absent.pt")]) == 2

@@ -111,3 +111,24 @@ def test_assert_equivariant_checks_train_mode_and_refuses_vacuous_checks(float64
     with pytest.raises(AssertionError, match="all zeros"):
         assert_equivariant(Zero(field))
     assert_equivariant(Zero(field), allow_zero=True)
+
+
+def test_flipRot2dOnR2_axis_means_what_escnn_means():
+    import inspect
+
+    import numpy as np
+
+    assert list(inspect.signature(gspaces.flipRot2dOnR2).parameters)[:3] == ["N", "axis", "maximum_frequency"]
+    for N in (3, 5):
+        matrices = [gspaces.flipRot2dOnR2(N).action_matrix(g) for g in gspaces.flipRot2dOnR2(N).fibergroup.elements]
+        assert any(np.allclose(m, np.diag([-1.0, 1.0])) for m in matrices)  # escnn's default reflection
+        assert not any(np.allclose(m, np.diag([1.0, -1.0])) for m in matrices)
+    tilted = gspaces.flipRot2dOnR2(3, axis=0.0)  # the reflection across the first axis
+    assert any(np.allclose(tilted.action_matrix(g), np.diag([1.0, -1.0])) for g in tilted.fibergroup.elements)
+    flip = gspaces.flip2dOnR2()
+    assert any(np.allclose(flip.action_matrix(g), np.diag([-1.0, 1.0])) for g in flip.fibergroup.elements)
+
+
+def test_gspaces_have_escnn_testing_elements():
+    assert len(list(gspaces.flipRot2dOnR2(4).testing_elements)) == 8
+    assert len(list(gspaces.rot3dOnR3().testing_elements)) > 0

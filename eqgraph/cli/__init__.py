@@ -1,4 +1,4 @@
-"""The ``eqgraph`` command: ``train``, ``eval`` and ``demo``."""
+"""The ``eqgraph`` command: ``train``, ``eval``, ``export`` and ``demo``."""
 from __future__ import annotations
 
 import argparse
@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("checkpoint")
     evaluate.add_argument("--data", help="an extxyz file or a run configuration (default: the run's own test split)")
     evaluate.add_argument("--split", default="test", choices=("train", "val", "test"))
+    export = commands.add_parser("export", help="write the model of a training checkpoint as a model-only file")
+    export.add_argument("checkpoint")
+    export.add_argument("output", help="the model file (SavableModel.from_checkpoint, EqgraphCalculator.from_checkpoint)")
     demo = commands.add_parser("demo", help="train the default potential on generated EMT copper beside SchNet")
     demo.add_argument("--output-dir", default=None, help="default runs/demo")
     demo.add_argument("--cpu-seconds", type=float, default=None, help="training budget per model (default 100)")
@@ -31,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
             print_json(train_run(args.config, resume=args.resume, output_dir=args.output_dir))
         elif args.command == "eval":
             print_json(evaluate_checkpoint(args.checkpoint, args.data, args.split))
+        elif args.command == "export":
+            from .commands import export_model
+
+            print_json(export_model(args.checkpoint, args.output))
         else:
             from .demo import run_demo
 

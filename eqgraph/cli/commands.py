@@ -107,5 +107,16 @@ def _evaluate(checkpoint, state: dict, run_config: dict, data, part: str) -> dic
             **evaluate_model(model, structures, targets)}
 
 
+def export_model(checkpoint: str, output: str) -> dict:
+    """Write the model of a training checkpoint (its EMA weights, when kept) as a model-only file."""
+    from ..models import SavableModel
+
+    state = load_training_checkpoint(checkpoint)
+    model = SavableModel.from_checkpoint(state["model"])
+    model.save(output)
+    return {"checkpoint": str(checkpoint), "model": type(model).__name__, "output": str(output),
+            "parameters": sum(p.numel() for p in model.parameters())}
+
+
 def print_json(values: dict) -> None:
     print(json.dumps(values, indent=1, default=str))

@@ -33,16 +33,19 @@ def rot2dOnR2(N: int = -1, maximum_frequency: int = 6) -> GSpace:
 
 
 @lru_cache(maxsize=None)
-def flipRot2dOnR2(N: int = -1, maximum_frequency: int = 6, axis: float = 0.0) -> GSpace:
-    """Rotations and reflections of the plane: :math:`D_N`, or O(2) for ``N = -1``.
+def flipRot2dOnR2(N: int = -1, axis: float = np.pi / 2, maximum_frequency: int = 6) -> GSpace:
+    """Rotations and reflections of the plane: :math:`D_N`, or O(2) for ``N = -1``; escnn's
+    signature and meaning.
 
-    The reflection of :math:`D_N` is the O(2) element ``(1, axis)``: with ``axis = 0`` it is
-    ``diag(1, -1)``, the reflection across the first axis."""
+    The reflection of :math:`D_N` is across the line at angle ``axis`` from the first axis (the
+    O(2) element ``(1, 2 * axis)``): the default, pi/2, is ``diag(-1, 1)``, negating the first
+    coordinate, as in escnn and :func:`flip2dOnR2`."""
     N = _check_order(N, "flipRot2dOnR2")
     o2 = o2_group(maximum_frequency)
     if N == -1:
         return GSpace(o2, 2, o2.irrep(1, 1), "O(2)_on_R2")
-    return GSpace(o2.subgroup((axis, N))[0], 2, o2.irrep(1, 1).restrict((axis, N)), f"D{N}_on_R2")
+    sub_id = (2 * axis, N)
+    return GSpace(o2.subgroup(sub_id)[0], 2, o2.irrep(1, 1).restrict(sub_id), f"D{N}_on_R2")
 
 
 @lru_cache(maxsize=None)

@@ -75,6 +75,12 @@ class GSpace:
 
         return build_kernel_basis(self.fibergroup, self.basespace_action, in_repr, out_repr, **kwargs)
 
+    @property
+    def testing_elements(self):
+        """Elements to test equivariance with (escnn's name): every element of a finite group, a
+        fixed sample of a continuous one."""
+        return self.fibergroup.testing_elements()
+
     # ------------------------------------------------------------------ action
     def action_matrix(self, element: GroupElement) -> np.ndarray:
         """``[d, d]`` matrix of the element acting on R^d."""
@@ -93,7 +99,7 @@ class GSpace:
             isinstance(other, GSpace)
             and other.fibergroup is self.fibergroup
             and other.dimensionality == self.dimensionality
-            and other.basespace_action == self.basespace_action
+            and _same_action(other.basespace_action, self.basespace_action)
         )
 
     def __hash__(self) -> int:
@@ -101,3 +107,13 @@ class GSpace:
 
     def __repr__(self) -> str:
         return self.name
+
+
+def _same_action(a, b) -> bool:
+    """Two actions on R^d are the same when their matrices are: equal representations, or the same
+    irreps under changes of basis that differ by a map commuting with them (a restriction of O(2)
+    to a dihedral group with a turned reflection axis gives a rotated basis of the same matrices)."""
+    if a == b:
+        return True
+    return a.group is b.group and a.irreps == b.irreps and all(
+        np.allclose(a(g), b(g), atol=1e-9) for g in a.group.testing_elements())

@@ -42,6 +42,9 @@ class EquivariantPotential(SavableModel):
         envelope_exponent: smoothness of the radial cutoff envelope.
         hidden_irreps: e3nn irreps of the hidden features (scalars first), instead of ``channels``
             copies of every degree up to ``lmax``.
+        readout_bias: give the readouts' output layers a bias. Without one (NequIP's and MACE's
+            choice) the energy offset stays the fitted per-species shift instead of moving with
+            every optimiser step.
 
     ``forward(data, compute_forces=True, compute_stress=False)`` takes a PyG ``Data``/``Batch``
     with ``z``, ``pos``, ``batch`` and, for periodic structures, ``cell`` [B, 3, 3] and ``pbc``
@@ -55,19 +58,20 @@ class EquivariantPotential(SavableModel):
     def __init__(self, species: Sequence[int], cutoff: float = 5.0, channels: int = 32, lmax: int = 2,
                  num_layers: int = 2, correlation: int = 1, num_radial: int = 8, radial_mlp: Sequence[int] = (64,),
                  parity: bool = True, interaction: str = "channelwise", readout_hidden: int = 16,
-                 envelope_exponent: int = 6, hidden_irreps: str | None = None):
+                 envelope_exponent: int = 6, hidden_irreps: str | None = None, readout_bias: bool = True):
         super().__init__()
         self.config = dict(species=[int(z) for z in species], cutoff=float(cutoff), channels=channels, lmax=lmax,
                            num_layers=num_layers, correlation=correlation, num_radial=num_radial,
                            radial_mlp=[int(w) for w in radial_mlp], parity=bool(parity), interaction=interaction,
-                           readout_hidden=readout_hidden, envelope_exponent=envelope_exponent, hidden_irreps=hidden_irreps)
+                           readout_hidden=readout_hidden, envelope_exponent=envelope_exponent,
+                           hidden_irreps=hidden_irreps, readout_bias=bool(readout_bias))
         self.trunk = AtomicTrunk(species, cutoff, channels, lmax, num_layers, correlation, num_radial, radial_mlp,
                                  parity, interaction, envelope_exponent, hidden_irreps)
         scalars = self.trunk.scalar_channels
         self.readouts = torch.nn.ModuleList(
-            [torch.nn.Linear(scalars, 1) for _ in range(num_layers - 1)]
+            [torch.nn.Linear(scalars, 1, bias=readout_bias) for _ in range(num_layers - 1)]
             + [torch.nn.Sequential(torch.nn.Linear(scalars, readout_hidden), torch.nn.SiLU(),
-                                   torch.nn.Linear(readout_hidden, 1))])
+                                   torch.nn.Linear(readout_hidden, 1, bias=readout_bias))])
         self.register_buffer("energy_shift", torch.zeros(len(self.config["species"])))
         self.register_buffer("energy_scale", torch.ones(()))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import torch
 
@@ -80,16 +81,32 @@ def load_checkpoint(path_or_dict, map_location="cpu") -> dict:
 
 def atomic_save(obj, path: str | os.PathLike) -> None:
     """``torch.save`` to a temporary file beside ``path``, then rename: never a half-written file."""
+    atomic_write(path, lambda file: torch.save(obj, file), binary=True)
+
+
+def atomic_write(path: str | os.PathLike, write: Callable, binary: bool) -> None:
+    """``write(file)`` into a temporary file beside ``path``, synced, then renamed over ``path``;
+    the temporary file is removed on any failure."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as file:
-            torch.save(obj, file)
+        with os.fdopen(handle, "wb" if binary else "w") as file:
+            write(file)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(temporary, _FILE_MODE)  # mkstemp makes files private; a saved file gets the usual mode
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _default_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _default_file_mode()

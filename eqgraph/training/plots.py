@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..models.saving import atomic_write
+
 
 def _pyplot():
     import matplotlib
@@ -51,9 +53,6 @@ def plot_parity(reference: np.ndarray, prediction: np.ndarray, name: str, unit: 
 
 def _save(figure, path, plt) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.stem}.tmp.png")
-    figure.savefig(temporary, dpi=110)
+    atomic_write(path, lambda file: figure.savefig(file, format="png", dpi=110), binary=True)
     plt.close(figure)
-    os.replace(temporary, path)
     return path

@@ -5,23 +5,14 @@ import csv
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
+
+from ..models.saving import atomic_write
 
 
 def atomic_write_text(text: str, path: str | os.PathLike) -> None:
     """Write ``text`` to a temporary file beside ``path``, then rename: never a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    atomic_write(path, lambda file: file.write(text), binary=False)
 
 
 def write_history(history: list[dict], folder: str | os.PathLike) -> None:
@@ -33,3 +24,4 @@ def write_history(history: list[dict], folder: str | os.PathLike) -> None:
     writer.writerows(history)
     atomic_write_text(buffer.getvalue(), Path(folder) / "metrics.csv")
     atomic_write_text(json.dumps(history, indent=1), Path(folder) / "metrics.json")
+
