@@ -129,3 +129,18 @@ def test_two_torchrun_processes_match_one_process_with_twice_the_batch(tmp_path)
     for key, value in one.items():
         if isinstance(value, torch.Tensor):
             assert torch.allclose(value, two[key], rtol=1e-9, atol=1e-12), key
+
+
+def test_demo_trains_both_models_side_by_side_and_reports(tmp_path, monkeypatch):
+    from eqgraph.cli.demo import run_demo
+
+    monkeypatch.setenv("EQGRAPH_DATASETS", str(tmp_path / "datasets"))
+    lines = []
+    results = run_demo(output_dir=str(tmp_path / "demo"), cpu_seconds=2.0, report=lines.append)
+    text = "\n".join(lines)
+    assert "EquivariantPotential" in text and "PyG SchNet" in text and "meV/Å" in text
+    for name in ("eqgraph", "schnet"):
+        assert results[name]["test"]["forces_mae"] > 0 and results[name]["cpu_seconds"] >= 2.0
+        assert (tmp_path / "demo" / name / "learning_curve.png").exists()
+    assert results["eqgraph"]["equivariance"]["forces"] < 1e-4  # float32
+    assert torch.get_default_dtype() == torch.float32

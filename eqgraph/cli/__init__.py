@@ -22,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("output", help="the model file (SavableModel.from_checkpoint, EqgraphCalculator.from_checkpoint)")
     demo = commands.add_parser("demo", help="train the default potential on generated EMT copper beside SchNet")
     demo.add_argument("--output-dir", default=None, help="default runs/demo")
-    demo.add_argument("--cpu-seconds", type=float, default=None, help="training budget per model (default 100)")
+    demo.add_argument("--cpu-seconds", type=float, default=None, help="training budget per model (default 200)")
+    demo.add_argument("--seed", type=int, default=None, help="seed of the initial weights and batches (default 0)")
+    demo.add_argument("--sequential", action="store_true", help="train the two models one after the other")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     from .commands import evaluate as evaluate_checkpoint
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from .demo import run_demo
 
-            run_demo(args.output_dir, args.cpu_seconds)
+            run_demo(args.output_dir, args.cpu_seconds, args.seed, parallel=not args.sequential)
     except (ConfigError, FileNotFoundError, FileExistsError, KeyError, ValueError) as error:
         print(f"eqgraph {args.command}: error: {error}", file=sys.stderr)
         return 2

@@ -18,7 +18,7 @@ DEMO_CONFIG = Path(__file__).with_name("demo_config.yaml")
 SCHNET = {"name": "SchNetModel", "cutoff": 4.5, "hidden_channels": 41, "num_filters": 41}
 
 
-def demo_config(output_dir: str | None = None, cpu_seconds: float | None = None) -> dict:
+def demo_config(output_dir: str | None = None, cpu_seconds: float | None = None, seed: int | None = None) -> dict:
     import yaml
 
     config = yaml.safe_load(DEMO_CONFIG.read_text())
@@ -26,39 +26,61 @@ def demo_config(output_dir: str | None = None, cpu_seconds: float | None = None)
         config["output_dir"] = output_dir
     if cpu_seconds is not None:
         config["training"]["max_cpu_seconds"] = float(cpu_seconds)
+    if seed is not None:
+        config["seed"] = int(seed)
     check_config(config, str(DEMO_CONFIG))
     return config
 
 
-def run_demo(output_dir: str | None = None, cpu_seconds: float | None = None, report=print) -> dict:
-    """Train eqgraph's potential and SchNet for the same CPU budget; report test metrics, the
-    equivariance error and where the plots are. Returns the numbers."""
-    config = demo_config(output_dir, cpu_seconds)
-    with process_settings(config):
-        return _run(config, report)
-
-
-def _run(config: dict, report) -> dict:
-    out = Path(config["output_dir"])
-    start = time.perf_counter()
-    dataset = build_dataset(config)
-    split = split_indices(config, len(dataset))
-    parts = {name: [dataset[i] for i in indices] for name, indices in split.items()}
-    report(f"data: {len(dataset)} EMT copper cells of 32 atoms ({time.perf_counter() - start:.1f} s); "
-           f"train {len(parts['train'])}, validation {len(parts['val'])}, test {len(parts['test'])}")
+def run_demo(output_dir: str | None = None, cpu_seconds: float | None = None, seed: int | None = None,
+             parallel: bool = True, report=print) -> dict:
+    """Train eqgraph's potential and SchNet for the same CPU budget (in two one-thread processes
+    side by side, or one after the other); report test metrics, the equivariance error and where
+    the plots are. Returns the numbers."""
+    config = demo_config(output_dir, cpu_seconds, seed)
     schnet_config = copy.deepcopy(config)
     schnet_config["model"] = dict(SCHNET)
-    results = {}
-    for name, run in (("eqgraph", config), ("schnet", schnet_config)):
+    start = time.perf_counter()
+    with process_settings(config):
+        dataset = build_dataset(config)  # generated and processed once, before the two runs read it
+        split = split_indices(config, len(dataset))
+    report(f"data: {len(dataset)} EMT copper cells of 32 atoms ({time.perf_counter() - start:.1f} s); train "
+           f"{len(split['train'])}, validation {len(split['val'])}, test {len(split['test'])}")
+    budget = config["training"]["max_cpu_seconds"]
+    report(f"training {config['model']['name']} and PyG SchNet (SchNetModel) for {budget:.0f} CPU s each, "
+           + ("side by side in two processes ..." if parallel else "one after the other ..."))
+    runs = [("eqgraph", config), ("schnet", schnet_config)]
+    if parallel:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+            results = dict(zip([name for name, _ in runs], pool.map(_train, runs)))
+    else:
+        results = {name: _train((name, run)) for name, run in runs}
+    _report(results, Path(config["output_dir"]), time.perf_counter() - start, report)
+    return results
+
+
+def _train(named_run: tuple[str, dict]) -> dict:
+    """One model of the demo, trained in this process; its summary with parameters and equivariance."""
+    name, run = named_run
+    run = copy.deepcopy(run)
+    run["training"]["progress"] = False
+    with process_settings(run):
+        dataset = build_dataset(run)
+        split = split_indices(run, len(dataset))
+        parts = {part: [dataset[i] for i in indices] for part, indices in split.items()}
         model = build_model(run, parts["train"])
-        report(f"training {run['model']['name']} ({sum(p.numel() for p in model.parameters())} parameters) for "
-               f"{run['training']['max_cpu_seconds']:.0f} CPU s ...")
         trainer = Trainer(model, parts["train"], parts["val"], build_targets(run), build_training(run),
-                          output_dir=out / name, test_set=parts["test"], run_config=run, split=split)
+                          output_dir=Path(run["output_dir"]) / name, test_set=parts["test"], run_config=run, split=split)
         summary = trainer.fit()
         summary["equivariance"] = equivariance_error(model, parts["test"][:4])  # the weights saved and tested
         summary["parameters"] = sum(p.numel() for p in model.parameters())
-        results[name] = summary
+    return summary
+
+
+def _report(results: dict, out: Path, seconds: float, report) -> None:
     report("")
     report(f"{'model':<22}{'parameters':>11}{'CPU s':>8}{'epochs':>8}{'force MAE':>16}{'energy MAE':>18}")
     for name, label in (("eqgraph", "EquivariantPotential"), ("schnet", "PyG SchNet")):
@@ -70,8 +92,7 @@ def _run(config: dict, report) -> dict:
            f"energy {e['energy']:.1e}, forces {e['forces']:.1e} (relative)")
     report(f"data-loading share of the step time: {100 * results['eqgraph']['data_wait_share']:.1f}%")
     report(f"plots and checkpoints: {out / 'eqgraph'} (learning_curve.png, parity_forces.png, best.pt) "
-           f"and {out / 'schnet'}; total {time.perf_counter() - start:.0f} s")
-    return results
+           f"and {out / 'schnet'}; total {seconds:.0f} s")
 
 
 def equivariance_error(model: torch.nn.Module, structures: list) -> dict[str, float]:
