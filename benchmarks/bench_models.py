@@ -70,12 +70,13 @@ def worker(side: str, case: str, args) -> dict:
         model = E3nnNequIP([29], cutoff=args.cutoff, hidden_irreps=irreps, lmax=2, num_layers=args.layers,
                            radial_mlp=(64, 64))
     elif side == "schnet":  # PyG's SchNet, 3 interactions, widths chosen for eqgraph's parameter count
-        from _schnet_potential import SchNetPotential
+        from eqgraph.models import SchNetModel
 
         target = sum(p.numel() for p in model.parameters())
-        size = lambda h: sum(p.numel() for p in SchNetPotential([29], args.cutoff, h, h).parameters())
+        size = lambda h: sum(p.numel() for p in SchNetModel([29], cutoff=args.cutoff, hidden_channels=h,
+                                                            num_filters=h).parameters())
         width = min(range(8, 513, 4), key=lambda h: abs(size(h) - target))
-        model = SchNetPotential([29], cutoff=args.cutoff, hidden_channels=width, num_filters=width)
+        model = SchNetModel([29], cutoff=args.cutoff, hidden_channels=width, num_filters=width)
     batch = structures(count, repeat)
     from eqgraph.graph import periodic_radius_graph
 

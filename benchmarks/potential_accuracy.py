@@ -8,7 +8,7 @@ energy MAE per atom and the CPU seconds of training. Models:
 
 - ``eqgraph-channelwise``, ``eqgraph-full``: ``EquivariantPotential`` with that interaction;
 - ``e3nn``: the NequIP-style e3nn model of ``benchmarks/_e3nn_nequip.py`` (same structure);
-- ``schnet``: PyG's ``SchNet`` (``benchmarks/_schnet_potential.py``, ``--schnet-hidden``
+- ``schnet``: PyG's ``SchNet`` (``eqgraph.models.SchNetModel``, ``--schnet-hidden``
   channels and filters; 41 gives about the parameter count of the default equivariant model),
   trained for ``--cpu-budget`` CPU seconds instead of a number of epochs.
 
@@ -34,10 +34,10 @@ def build(name: str, args, species):
         return EquivariantPotential(species, cutoff=args.cutoff, hidden_irreps=args.irreps, lmax=args.lmax,
                                     num_layers=args.layers, radial_mlp=args.radial_mlp, interaction=name.split("-", 1)[1])
     if name == "schnet":
-        from _schnet_potential import SchNetPotential
+        from eqgraph.models import SchNetModel
 
-        return SchNetPotential(species, cutoff=args.cutoff, hidden_channels=args.schnet_hidden,
-                               num_filters=args.schnet_hidden)
+        return SchNetModel(species, cutoff=args.cutoff, hidden_channels=args.schnet_hidden,
+                           num_filters=args.schnet_hidden)
     if name == "e3nn":
         from _e3nn_nequip import E3nnNequIP
 
