@@ -159,3 +159,18 @@ def test_bad_settings_and_checkpoints_are_refused_clearly(structures, tmp_path):
     with pytest.raises(ValueError, match="newer than this library"):
         load_training_checkpoint(tmp_path / "newer.pt")
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_cpu_budget_stops_training_anneals_the_rate_and_tests_the_best_weights(structures, tmp_path):
+    model = small_potential()
+    trainer = Trainer(model, structures[:8], structures[8:12], POTENTIAL_TARGETS,
+                      config(epochs=10 ** 6, max_cpu_seconds=1.5, scheduler="cosine", min_lr=1e-5),
+                      output_dir=tmp_path, test_set=structures[12:16])
+    summary = trainer.fit()
+    assert summary["stopped"] == "cpu budget" and 1.5 <= summary["cpu_seconds"] < 10
+    assert trainer.optimizer.param_groups[0]["lr"] < 1e-3  # annealed towards min_lr over the budget
+    best = SavableModel.from_checkpoint(tmp_path / "best.pt")
+    from eqgraph.training.evaluation import evaluate_model
+
+    assert evaluate_model(best, structures[12:16], POTENTIAL_TARGETS)["forces_mae"] == pytest.approx(
+        summary["test"]["forces_mae"], rel=1e-6)  # the summary reports the weights of best.pt

@@ -17,7 +17,8 @@ class TrainingConfig:
         eval_batch_size: structures per evaluation batch.
         optimizer: ``"adam"`` or ``"adamw"``.
         lr: learning rate; weight_decay: (decoupled, for adamw) weight decay.
-        scheduler: ``"none"``, ``"plateau"`` (on the validation loss) or ``"cosine"`` (over ``epochs``).
+        scheduler: ``"none"``, ``"plateau"`` (on the validation loss) or ``"cosine"`` (over ``epochs``,
+            or over ``max_cpu_seconds`` step by step when that is set).
         scheduler_factor, scheduler_patience: of the plateau schedule; min_lr: the floor of both.
         clip_grad_norm: clip the gradient's norm to this (None: no clipping).
         ema_decay: keep an exponential moving average of the weights, used for evaluation and

@@ -1,6 +1,7 @@
 """Trainer: fits any model taking a PyG batch, on named targets, with exact resume and DDP."""
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import math
@@ -82,8 +83,9 @@ class Trainer:
         self.optimizer = self._optimizer()
         self.scheduler = self._scheduler()
         self.ema = ExponentialMovingAverage(model, config.ema_decay) if config.ema_decay is not None else None
+        self.best_weights = None  # the evaluation weights of the best validation loss so far
         self.state = {"epoch": 0, "step_in_epoch": 0, "global_step": 0, "cpu_seconds": 0.0, "history": [],
-                      "best_val_loss": math.inf, "epochs_since_best": 0,
+                      "best_val_loss": math.inf, "best_epoch": None, "epochs_since_best": 0,
                       "epoch_sums": {"loss": 0.0, "structures": 0, "wait": 0.0, "busy": 0.0}}
 
     @property
@@ -109,7 +111,7 @@ class Trainer:
         if c.scheduler == "plateau":
             return torch.optim.lr_scheduler.ReduceLROnPlateau(self.optimizer, factor=c.scheduler_factor,
                                                               patience=c.scheduler_patience, min_lr=c.min_lr)
-        if c.scheduler == "cosine":
+        if c.scheduler == "cosine" and c.max_cpu_seconds is None:
             return torch.optim.lr_scheduler.CosineAnnealingLR(self.optimizer, T_max=c.epochs, eta_min=c.min_lr)
         return None
 
@@ -148,6 +150,8 @@ class Trainer:
                 if c.max_cpu_seconds is not None and time.process_time() - cpu_start >= c.max_cpu_seconds:
                     stopped = "cpu budget"
                     break
+                if c.scheduler == "cosine" and c.max_cpu_seconds is not None:
+                    self._anneal_over_budget((time.process_time() - cpu_start) / c.max_cpu_seconds)
                 begin = time.perf_counter()
                 batch = self._collate(batches[s["step_in_epoch"]], epoch, s["step_in_epoch"])
                 ready = time.perf_counter()
@@ -171,6 +175,13 @@ class Trainer:
             if s["epoch_sums"]["structures"] or stopped is None:
                 stopped = self._end_epoch(epoch, len(batches)) or stopped
         return self._finish(stopped)
+
+    def _anneal_over_budget(self, spent: float) -> None:
+        """The cosine schedule over the CPU budget: ``lr`` at the start, ``min_lr`` when it is spent."""
+        c = self.config
+        lr = c.min_lr + 0.5 * (c.lr - c.min_lr) * (1 + math.cos(math.pi * min(spent, 1.0)))
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
 
     def _step(self, batch) -> float:
         out = self.train_model(batch, **self.forward_kwargs)
@@ -203,7 +214,9 @@ class Trainer:
                     row["epoch"], row["train_loss"], val["loss"], 100 * row["data_wait_share"])
         improved = val["loss"] < s["best_val_loss"]
         if improved:
-            s["best_val_loss"], s["epochs_since_best"] = val["loss"], 0
+            s["best_val_loss"], s["best_epoch"], s["epochs_since_best"] = val["loss"], row["epoch"], 0
+            with self._evaluation_weights():
+                self.best_weights = detached_state(self.model)
         else:
             s["epochs_since_best"] += 1
         if improved:
@@ -219,11 +232,13 @@ class Trainer:
         s = self.state
         summary = {"epochs": s["history"][-1]["epoch"] if s["history"] else 0, "steps": s["global_step"],
                    "cpu_seconds": s["cpu_seconds"], "stopped": stopped or "epochs done",
-                   "best_val_loss": s["best_val_loss"],
-                   "data_wait_share": float(np.mean([r["data_wait_share"] for r in s["history"]])) if s["history"] else 0.0,
-                   "val": self.evaluate(self.val_set)}
+                   "best_val_loss": s["best_val_loss"], "best_epoch": s["best_epoch"],
+                   "data_wait_share": float(np.mean([r["data_wait_share"] for r in s["history"]])) if s["history"] else 0.0}
         evaluated = self.test_set if self.test_set is not None else self.val_set
-        metrics, predictions = self.evaluate(evaluated, keep_predictions=True)
+        with self._best_weights():  # the weights of best.pt: the model selected on the validation set
+            summary["val"] = evaluate_model(self.model, self.val_set, self.targets, self.config.eval_batch_size)
+            metrics, predictions = evaluate_model(self.model, evaluated, self.targets, self.config.eval_batch_size,
+                                                  keep_predictions=True)
         if self.test_set is not None:
             summary["test"] = metrics
         if self.is_main and self.output_dir is not None:
@@ -245,9 +260,22 @@ class Trainer:
             return evaluate_model(self.model, dataset, self.targets, self.config.eval_batch_size, keep_predictions)
 
     def _evaluation_weights(self):
-        import contextlib
-
         return self.ema.applied() if self.ema is not None else contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def _best_weights(self):
+        """The model holds the best validation weights inside the ``with`` block (the evaluation
+        weights when no epoch has been validated), its own after."""
+        if self.best_weights is None:
+            with self._evaluation_weights():
+                yield
+            return
+        current = detached_state(self.model)
+        self.model.load_state_dict(self.best_weights)
+        try:
+            yield
+        finally:
+            self.model.load_state_dict(current)
 
     # ------------------------------------------------------------------ checkpoints
     def _save(self, name: str) -> None:
@@ -283,6 +311,9 @@ class Trainer:
             self.ema.load_state_dict(state["ema"])
         torch.set_rng_state(state["rng"])
         self.state = state["trainer_state"]
+        best = Path(path).with_name("best.pt")
+        if best.exists():
+            self.best_weights = load_training_checkpoint(best)["model"]["state_dict"]
         logger.info("resumed from %s at epoch %d, step %d", path, self.state["epoch"], self.state["step_in_epoch"])
 
 
