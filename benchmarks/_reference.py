@@ -70,10 +70,20 @@ and the same ``batch_norm`` step measured 4.6 to 6.3 ms from one process to the 
 these, 4.4 to 4.5 ms. Layer benchmarks give them to both libraries' processes alike."""
 
 
+def benchmark_threads() -> int:
+    """The thread count every timed process runs with: ``--threads N`` on the command line, else
+    $EQGRAPH_BENCH_THREADS, else 1 (a 2-thread timing on a shared 2-core machine swings tenfold)."""
+    if "--threads" in sys.argv:
+        return int(sys.argv[sys.argv.index("--threads") + 1])
+    return int(os.environ.get("EQGRAPH_BENCH_THREADS", "1"))
+
+
 def run_json(python: str, code: str, timeout: float = 1800, env: dict | None = None) -> dict:
-    """Run ``code`` in a fresh process (with extra environment variables ``env``); it must
-    print one JSON object as its last line."""
-    env = dict(os.environ, PYTHONWARNINGS="ignore", PYTHONPATH=str(ROOT), **(env or {}))
+    """Run ``code`` in a fresh process (with extra environment variables ``env``) limited to
+    :func:`benchmark_threads` threads; it must print one JSON object as its last line."""
+    threads = str(benchmark_threads())
+    env = dict(os.environ, PYTHONWARNINGS="ignore", PYTHONPATH=str(ROOT), OMP_NUM_THREADS=threads,
+               MKL_NUM_THREADS=threads, **(env or {}))
     done = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=timeout, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"benchmark subprocess failed:\n{done.stderr[-2000:]}")

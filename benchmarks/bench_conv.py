@@ -1,5 +1,8 @@
 """Convolution speed: eqgraph next to escnn (when its venv is available), e3nn and plain torch.
 
+Every timed process runs with one torch thread (``--threads N`` to change it), so the ratios
+do not depend on what else runs on the machine.
+
 Every measurement runs in a fresh process: two warm-up calls, then the median of a few timed
 calls. "peak +MB" is how far the process's resident memory rises above its level before the timed
 calls (Linux: the peak is reset through /proc/self/clear_refs). Ratios are eqgraph / other: below 1 is

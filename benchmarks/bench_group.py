@@ -1,5 +1,8 @@
 """Group construction speed: eqgraph next to escnn.
 
+Every timed process runs with one torch thread (``--threads N`` to change it), so the ratios
+do not depend on what else runs on the machine.
+
 For D_8, the octahedral and the icosahedral group, time (1) building all irreps, (2) the irreps
 and the regular representation (escnn builds the latter with the group), (3) decomposing
 regular (x) regular, each in a fresh process ("cold") and again

@@ -1,5 +1,8 @@
 """Kernel-basis construction speed: eqgraph next to escnn.
 
+Every timed process runs with one torch thread (``--threads N`` to change it), so the ratios
+do not depend on what else runs on the machine.
+
 For each layer below, eqgraph builds the kernel basis of every distinct (input field, output
 field) representation pair on escnn's default rings and band limit, and samples it on the
 k x k (x k) stencil in the factorised block form that convolutions use, the group and its irreps

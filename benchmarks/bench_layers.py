@@ -1,4 +1,7 @@
 """Layer speed: eqgraph's nonlinearities, norms and pools next to escnn's modules of the same
+
+Every timed process runs with one torch thread (``--threads N`` to change it), so the ratios
+do not depend on what else runs on the machine.
 name, and its Linear, Gate, batch norm, norm activation and tensor product next to e3nn's.
 
 Grid layers run on a C8 feature map of batch 16, 32 x 32, about 128 channels (16 regular
