@@ -10,7 +10,7 @@ from eqgraph.fields import FieldType
 from eqgraph.graph import periodic_radius_graph, radius_graph
 from eqgraph.nn import ChannelwisePointConv, RadialNetwork
 from eqgraph.nn.conv.radial_network import SILU_SCALE
-from eqgraph.testing import assert_equivariant, random_elements
+from eqgraph.testing import assert_equivariant, random_elements, random_input
 
 
 def graph_input(field_type, n=25, seed=0, scale=1.0):
@@ -168,3 +168,18 @@ def test_learnable_radial_kernels_vanish_at_the_cutoff(layer):
     difference = (conv(x, near).tensor - conv(x, without).tensor)[0].abs().max()
     assert difference < 1e-9
     assert (conv(x, torch.tensor([[2], [0]])).tensor[0]).abs().max() > 1e-3  # the inner edge does contribute
+
+
+def test_fused_and_blockwise_messages_agree(monkeypatch, float64):
+    import eqgraph.nn.conv.channelwise_point_conv as module
+
+    gs = gspaces.flipRot3dOnR3()
+    field = FieldType.from_e3nn("3x0e+2x1o+2x2e", gs)
+    conv = ChannelwisePointConv(field, cutoff=2.0)
+    x = random_input(field, points=9)
+    nodes = torch.arange(9)
+    pairs = torch.cartesian_prod(nodes, nodes)
+    edges = pairs[pairs[:, 0] != pairs[:, 1]].T.contiguous()
+    fused = conv(x, edges).tensor
+    monkeypatch.setattr(module, "FUSED_MESSAGE_ELEMENTS", 0)
+    assert torch.allclose(conv(x, edges).tensor, fused, atol=1e-12)

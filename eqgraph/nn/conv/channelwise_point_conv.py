@@ -17,6 +17,13 @@ from .point_graph_layer import PointGraphLayer
 from .radial_network import RadialNetwork
 
 
+FUSED_MESSAGE_ELEMENTS = 2 ** 23
+"""Up to this many message values per input irrep (32 MiB in float32) the radial weights are spread
+over the rows by one gather and the messages aggregated per input irrep; beyond, per block. Measured
+on a force-training step (32 channels, lmax 2): the gather saved 16% at 11,000 edges and cost 15% at
+43,000."""
+
+
 class ChannelwisePointConv(PointGraphLayer):
     r"""A steerable convolution on graph edges that keeps channels apart (a depthwise
     convolution; e3nn's ``"uvu"`` tensor product with the spherical harmonics, as in NequIP's and
@@ -90,10 +97,10 @@ class ChannelwisePointConv(PointGraphLayer):
     def _build_paths(self, gspace, representation_of, targets, limit) -> None:
         """Per input irrep, the angular maps into every target irrep, stacked for one GEMM per edge."""
         out_fields: dict[int, list[tuple[int, int, int]]] = {t: [] for t in range(len(targets))}  # target -> (i, a, u)
-        row_offsets, self._row_counts, self._weight_counts = [], [], []
+        row_offsets, self._row_counts, self._weight_counts, self._blocks = [], [], [], []
         for i, copies in enumerate(self.in_copies):
             rep_in = representation_of[copies.irrep]
-            stacked, rows, path, row_paths = [], 0, 0, []  # row_paths: the path (angular element) of every row
+            stacked, rows, path, row_paths, blocks = [], 0, 0, [], []  # the path of every row; (A, d_out) per target
             for t, rep_out in enumerate(targets):
                 basis = gspace.build_kernel_basis(rep_in, rep_out, radial=RadialSlots(1), maximum_frequency=limit,
                                                   allow_empty=True)
@@ -103,6 +110,7 @@ class ChannelwisePointConv(PointGraphLayer):
                 norms = np.sqrt((maps ** 2).sum(axis=(1, 2, 3)) / maps.shape[1])
                 maps = maps / norms[:, None, None, None]  # unit-variance messages from unit-variance inputs
                 stacked.append(maps.reshape(-1, maps.shape[2], maps.shape[3]))  # rows (a, component)
+                blocks.append((maps.shape[0], maps.shape[1]))
                 for a in range(maps.shape[0]):
                     out_fields[t] += [(i, rows, u) for u in range(copies.multiplicity)]
                     row_paths += [path] * maps.shape[1]
@@ -115,6 +123,7 @@ class ChannelwisePointConv(PointGraphLayer):
             self.register_constant(f"angular_{i}", maps.transpose(2, 0, 1).reshape(maps.shape[2], -1))
             # the radial weights of every path spread over its rows with one gather
             self.register_buffer(f"weight_rows_{i}", torch.as_tensor(row_paths), persistent=False)
+            self._blocks.append(blocks)
             self._row_counts.append(maps.shape[0])
             self._weight_counts.append(path * copies.multiplicity)
             row_offsets.append(sum(k * c.multiplicity for k, c in zip(self._row_counts[:-1], self.in_copies)))
@@ -162,7 +171,10 @@ class ChannelwisePointConv(PointGraphLayer):
         return torch.cat(self._messages(x_j, harmonics, weights), dim=1)
 
     def _messages(self, x_j: torch.Tensor, harmonics: torch.Tensor, weights: torch.Tensor) -> list[torch.Tensor]:
-        """The messages per input irrep, ``[E, K * m]`` each (rows: target, element, component; then copy)."""
+        """The messages in pieces to aggregate one by one, in the layer's internal order (input irrep,
+        target, element, component, copy): one piece per input irrep on graphs small enough for the
+        radial weights to be spread over all rows by one gather, one per (input irrep, target) block
+        beyond (where that spread copy would cost more memory traffic than it saves)."""
         E = x_j.shape[0]
         inputs = x_j.split([c.multiplicity * c.dimension for c in self.in_copies], dim=1)
         path_weights = weights.split(self._weight_counts, dim=1)
@@ -174,8 +186,14 @@ class ChannelwisePointConv(PointGraphLayer):
                 z = angular * f.view(E, 1, m)
             else:
                 z = torch.bmm(angular, f.view(E, m, d).transpose(1, 2))  # [E, K, m]
-            row_weights = w.view(E, w.shape[1] // m, m).index_select(1, getattr(self, f"weight_rows_{i}"))
-            pieces.append((z * row_weights).view(E, K * m))
+            w = w.view(E, w.shape[1] // m, m)
+            if E * K * m <= FUSED_MESSAGE_ELEMENTS:
+                pieces.append((z * w.index_select(1, getattr(self, f"weight_rows_{i}"))).view(E, K * m))
+                continue
+            blocks = self._blocks[i]
+            z_blocks = z.split([A * d_out for A, d_out in blocks], dim=1)
+            for (A, d_out), z_block, w_block in zip(blocks, z_blocks, w.split([A for A, _ in blocks], dim=1)):
+                pieces.append((z_block.view(E, A, d_out, m) * w_block.view(E, A, 1, m)).reshape(E, A * d_out * m))
         return pieces
 
     def __repr__(self) -> str:
