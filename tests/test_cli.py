@@ -57,7 +57,7 @@ def test_train_then_eval_and_no_overwrite_without_resume(tmp_path, capsys):
     stamp = last.stat().st_mtime_ns
     assert main(["train", path]) == 2
     assert "already holds a run" in capsys.readouterr().err and last.stat().st_mtime_ns == stamp
-    assert main(["eval", str(last)]) == 0
+    assert main(["eval", str(last.with_name("best.pt"))]) == 0  # the summary reports best.pt's weights
     evaluated = json.loads(capsys.readouterr().out)
     assert evaluated["structures"] == 4
     assert evaluated["forces_mae"] == pytest.approx(summary["test"]["forces_mae"], rel=1e-9)
