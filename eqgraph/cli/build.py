@@ -7,7 +7,7 @@ import torch
 from ..data import QM9, EMTDataset, ExtXYZDataset
 from ..models import EquivariantPotential, EquivariantRegressor, SchNetModel
 from ..models.saving import DTYPES
-from ..training import Target, TrainingConfig
+from ..training import Target, Trainer, TrainingConfig
 
 #: config name -> (class, keys the config may add to the class's arguments)
 DATASETS = {"EMT": (EMTDataset, {"root": str | None}), "QM9": (QM9, {"root": str | None}),
@@ -57,3 +57,13 @@ def build_targets(config: dict) -> list[Target]:
 
 def build_training(config: dict) -> TrainingConfig:
     return TrainingConfig(**{"seed": config.get("seed", 0), **config.get("training", {})})
+
+
+def build_trainer(config: dict, output_dir) -> Trainer:
+    """The dataset, split, model, targets and settings of a run, assembled into a :class:`Trainer`."""
+    dataset = build_dataset(config)
+    split = split_indices(config, len(dataset))
+    parts = {name: [dataset[i] for i in indices] for name, indices in split.items()}
+    model = build_model(config, parts["train"])
+    return Trainer(model, parts["train"], parts["val"], build_targets(config), build_training(config),
+                   output_dir=output_dir, test_set=parts["test"] or None, run_config=config, split=split)

@@ -10,8 +10,8 @@ from pathlib import Path
 import torch
 
 from ..models.saving import DTYPES
-from ..training import Trainer, load_training_checkpoint
-from .build import build_dataset, build_model, build_targets, build_training, split_indices
+from ..training import load_training_checkpoint
+from .build import build_dataset, build_trainer
 from .config import load_config
 
 logger = logging.getLogger(__name__)
@@ -60,13 +60,7 @@ def train(config_path: str, resume: str | None = None, output_dir: str | None = 
                              f"{config['model']['name']}")
     distributed = start_distributed()
     with process_settings(config):
-        dataset = build_dataset(config)
-        split = split_indices(config, len(dataset))
-        parts = {name: [dataset[i] for i in indices] for name, indices in split.items()}
-        model = build_model(config, parts["train"])
-        trainer = Trainer(model, parts["train"], parts["val"], build_targets(config), build_training(config),
-                          output_dir=out, test_set=parts["test"] or None, run_config=config, split=split)
-        summary = trainer.fit(resume=resume)
+        summary = build_trainer(config, out).fit(resume=resume)
     summary["output_dir"] = str(out)
     if distributed:
         import torch.distributed as dist

@@ -9,8 +9,7 @@ import torch
 from torch_geometric.data import Batch
 
 from ..data.random_rotate import random_orthogonal
-from ..training import Trainer
-from .build import build_dataset, build_model, build_targets, build_training, split_indices
+from .build import build_dataset, build_trainer, split_indices
 from .commands import process_settings
 from .config import check_config
 
@@ -68,15 +67,11 @@ def _train(named_run: tuple[str, dict]) -> dict:
     run = copy.deepcopy(run)
     run["training"]["progress"] = False
     with process_settings(run):
-        dataset = build_dataset(run)
-        split = split_indices(run, len(dataset))
-        parts = {part: [dataset[i] for i in indices] for part, indices in split.items()}
-        model = build_model(run, parts["train"])
-        trainer = Trainer(model, parts["train"], parts["val"], build_targets(run), build_training(run),
-                          output_dir=Path(run["output_dir"]) / name, test_set=parts["test"], run_config=run, split=split)
+        trainer = build_trainer(run, Path(run["output_dir"]) / name)
         summary = trainer.fit()
-        summary["equivariance"] = equivariance_error(model, parts["test"][:4])  # the weights saved and tested
-        summary["parameters"] = sum(p.numel() for p in model.parameters())
+        # the trained weights (those of last.pt) on four test cells
+        summary["equivariance"] = equivariance_error(trainer.model, trainer.test_set[:4])
+        summary["parameters"] = sum(p.numel() for p in trainer.model.parameters())
     return summary
 
 
