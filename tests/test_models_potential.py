@@ -43,7 +43,7 @@ def relative(a, b):
 
 
 VARIANTS = [dict(), dict(interaction="full"), dict(correlation=2), dict(correlation=3), dict(parity=False),
-            dict(hidden_irreps="6x0e+2x1o+3x2e")]
+            dict(hidden_irreps="6x0e+2x1o+3x2e"), dict(readout_bias=False), dict(num_layers=1)]
 
 
 @pytest.mark.parametrize("options", VARIANTS, ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "default")
@@ -67,6 +67,11 @@ def test_energy_invariant_forces_equivariant(options):
     assert relative(permuted["energy"], out["energy"]) < 1e-10
     assert relative(permuted["forces"], out["forces"][permutation]) < 1e-10
     assert relative(permuted["node_energy"], out["node_energy"][permutation]) < 1e-10
+
+
+def test_readouts_without_bias_have_no_bias_parameters():
+    names = [name for name, _ in small(readout_bias=False).readouts.named_parameters()]
+    assert names == ["0.weight", "1.0.weight", "1.0.bias", "1.2.weight"]  # only the hidden layer keeps its bias
 
 
 def test_float32_equivariance_and_nonzero_forces():
