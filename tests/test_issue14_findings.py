@@ -132,3 +132,17 @@ def test_flipRot2dOnR2_axis_means_what_escnn_means():
 def test_gspaces_have_escnn_testing_elements():
     assert len(list(gspaces.flipRot2dOnR2(4).testing_elements)) == 8
     assert len(list(gspaces.rot3dOnR3().testing_elements)) > 0
+
+
+@pytest.mark.parametrize("name, make, escnn_counts", [
+    ("C8 regular", lambda: (gspaces.rot2dOnR2(8), "regular"), (120, 216)),
+    ("SO(2) 1 -> 2", lambda: (gspaces.rot2dOnR2(-1), (1, 2)), (6, 12)),
+    ("SO(3) 1 -> 2", lambda: (gspaces.rot3dOnR3(), (1, 2)), (6, 9)),
+    ("octahedral regular", lambda: (gspaces.octaOnR3(), "regular"), (648, 1800)),
+])
+def test_gspace_kernel_basis_sizes_equal_escnns(name, make, escnn_counts):
+    """escnn 1.0.11, rings [0, 1, 2], sigma 0.6, maximum_frequency 2 and 4 (the counts of issue 14)."""
+    gs, reps = make()
+    a, b = (gs.regular_repr, gs.regular_repr) if reps == "regular" else (gs.irrep(reps[0]), gs.irrep(reps[1]))
+    sizes = tuple(len(gs.build_kernel_basis(a, b, 0.6, [0, 1, 2], maximum_frequency=L)) for L in (2, 4))
+    assert sizes == escnn_counts

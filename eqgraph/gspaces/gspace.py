@@ -65,15 +65,23 @@ class GSpace:
         return FieldType(self, list(representations))
 
     # ------------------------------------------------------------------ kernels
-    def build_kernel_basis(self, in_repr: Representation, out_repr: Representation, **kwargs):
-        """A basis of kernels K with K(g.x) = out_repr(g) K(x) in_repr(g)^-1 on this space.
+    def build_kernel_basis(self, in_repr: Representation, out_repr: Representation, sigma=None, rings=None, **kwargs):
+        """A basis of kernels K with K(g.x) = out_repr(g) K(x) in_repr(g)^-1 on this space, with
+        escnn's signature and meaning: on Gaussian ``rings``, ``maximum_frequency=L`` is the band
+        limit of every ring, the centre included (the basis sizes equal escnn's). Without it, the
+        per-ring rule of ``R2Conv``/``R3Conv`` applies (about 2r, 0 at the centre, 2 on the outer ring).
 
-        Keyword arguments (see :func:`eqgraph.kernels.build_kernel_basis`): ``rings``,
-        ``sigma``, ``maximum_frequency``, ``frequencies_cutoff``, ``basis_filter``, ``radial``.
+        Keyword arguments (see :func:`eqgraph.kernels.build_kernel_basis`): ``maximum_frequency``,
+        ``frequencies_cutoff``, ``basis_filter``, ``radial``, ``allow_empty``.
         """
         from ..kernels import build_kernel_basis
+        from ..kernels.bandlimit import UniformBandLimit
 
-        return build_kernel_basis(self.fibergroup, self.basespace_action, in_repr, out_repr, **kwargs)
+        limit = kwargs.get("maximum_frequency")
+        if rings is not None and limit is not None and kwargs.get("frequencies_cutoff") is None:
+            kwargs["frequencies_cutoff"] = UniformBandLimit(int(limit))
+        return build_kernel_basis(self.fibergroup, self.basespace_action, in_repr, out_repr, rings=rings, sigma=sigma,
+                                  **kwargs)
 
     @property
     def testing_elements(self):

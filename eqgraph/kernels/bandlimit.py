@@ -2,10 +2,22 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 POINT_MAXIMUM_FREQUENCY = {2: 3, 3: 2}
 """Default band limit of point-cloud kernels (no rings), per dimension."""
+
+
+@dataclass(frozen=True)
+class UniformBandLimit:
+    """The same band limit on every ring, the centre included: what escnn's gspace-level
+    ``build_kernel_basis(..., maximum_frequency=L)`` builds."""
+
+    limit: int
+
+    def __call__(self, r: float) -> float:
+        return float(self.limit)
 
 
 def default_frequencies_cutoff(max_radius: float) -> Callable[[float], float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..group import Group, Representation
-from .bandlimit import default_sigma
+from .bandlimit import UniformBandLimit, default_sigma
 from .basis import KernelBasis
 from .radial import GaussianRings, RadialProfile
 
@@ -40,7 +40,8 @@ def build_kernel_basis(
         radial = GaussianRings(rings, default_sigma(rings) if sigma is None else sigma)
     elif rings is not None or sigma is not None:
         raise ValueError("give either rings/sigma or radial, not both")
-    cacheable = basis_filter is None and not callable(frequencies_cutoff)
+    cacheable = basis_filter is None and (not callable(frequencies_cutoff)
+                                          or isinstance(frequencies_cutoff, UniformBandLimit))
     key = ("kernel_basis", action, in_repr, out_repr, radial.key(), maximum_frequency, frequencies_cutoff)
     if cacheable:
         cached = group._cache.get(key)

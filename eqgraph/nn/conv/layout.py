@@ -8,7 +8,7 @@ import numpy as np
 
 from ...fields import FieldType
 from ...group import Representation
-from ...kernels import KernelBasis
+from ...kernels import KernelBasis, build_kernel_basis
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,8 @@ class KernelLayout:
         for o, out_group in enumerate(self.out_groups):
             for i, in_group in enumerate(self.in_groups):
                 if basis_factory is None:
-                    basis = gspace.build_kernel_basis(in_group.representation, out_group.representation,
-                                                      allow_empty=True, **basis_kwargs)
+                    basis = build_kernel_basis(gspace.fibergroup, gspace.basespace_action, in_group.representation,
+                                               out_group.representation, allow_empty=True, **basis_kwargs)
                 else:
                     basis = basis_factory(in_group.representation, out_group.representation)
                 if len(basis) == 0:
@@ -101,7 +101,8 @@ class KernelLayout:
         basis at the origin spans the intertwiners)."""
         check_field_types(in_type, out_type)
         gspace = in_type.gspace
-        if not any(len(gspace.build_kernel_basis(a, b, allow_empty=True, **_ONE_POINT))
+        if not any(len(build_kernel_basis(gspace.fibergroup, gspace.basespace_action, a, b, allow_empty=True,
+                                          **_ONE_POINT))
                    for a in dict.fromkeys(in_type.representations) for b in dict.fromkeys(out_type.representations)):
             raise ValueError(f"{module}: no equivariant linear map from {in_type} to {out_type} except zero: "
                              "no irrep of the output occurs in the input")
