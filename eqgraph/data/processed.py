@@ -89,10 +89,6 @@ class ProcessedDataset(InMemoryDataset):
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
         return Path(self.processed_dir) / f"{type(self).__name__.lower()}-{digest}.pt"
 
-    @property
-    def processed_file_names(self) -> list[str]:
-        return [self.processed_file.name]
-
     def _read(self, path: Path) -> dict | None:
         if not path.exists():
             return None
