@@ -303,34 +303,40 @@ def test_in_memory_cache_returns_the_same_basis():
     assert c is not a
 
 
-def test_disk_cache_round_trip_and_corruption(tmp_path):
+@pytest.fixture
+def dihedral_on_disk(tmp_path):
+    """``(group, action)`` of D6 on the plane with the disk cache on in ``tmp_path`` and the group's
+    memory cache empty; both restored afterwards."""
     from eqgraph.group import dihedral_group
-    from eqgraph.kernels.solver import _solve, angular_solutions
 
     group = dihedral_group(6)
-    action = gspaces.flipRot2dOnR2(6).basespace_action
+    group._cache.clear()
     enable_disk_cache(tmp_path)
-    try:
-        group._cache.clear()
-        first = angular_solutions(group, action, 3, (1, 1), (1, 2))
-        files = list(tmp_path.glob("*.pt"))
-        assert len(files) == 1
-        group._cache.clear()
-        second = angular_solutions(group, action, 3, (1, 1), (1, 2))
-        assert all(np.array_equal(a.maps, b.maps) for a, b in zip(first, second))
-        assert all(a.phi == b.phi and a.columns == b.columns and a.J == b.J for a, b in zip(first, second))
-        files[0].write_bytes(b"not a pickle")
-        group._cache.clear()
-        with pytest.warns(CacheWarning, match="could not be read"):
-            third = angular_solutions(group, action, 3, (1, 1), (1, 2))
-        assert all(np.array_equal(a.maps, b.maps) for a, b in zip(first, third))
-        assert files[0].read_bytes() != b"not a pickle"  # rebuilt and rewritten atomically
-        assert not list(tmp_path.glob("*.tmp"))
-        fresh = _solve(group, action, 3, (1, 1), (1, 2))
-        assert all(np.array_equal(a.maps, b.maps) for a, b in zip(first, fresh))
-    finally:
-        disable_disk_cache()
-        group._cache.clear()
+    yield group, gspaces.flipRot2dOnR2(6).basespace_action
+    disable_disk_cache()
+    group._cache.clear()
+
+
+def test_disk_cache_round_trip_and_corruption(tmp_path, dihedral_on_disk):
+    from eqgraph.kernels.solver import _solve, angular_solutions
+
+    group, action = dihedral_on_disk
+    first = angular_solutions(group, action, 3, (1, 1), (1, 2))
+    files = list(tmp_path.glob("*.pt"))
+    assert len(files) == 1
+    group._cache.clear()
+    second = angular_solutions(group, action, 3, (1, 1), (1, 2))
+    assert all(np.array_equal(a.maps, b.maps) for a, b in zip(first, second))
+    assert all(a.phi == b.phi and a.columns == b.columns and a.J == b.J for a, b in zip(first, second))
+    files[0].write_bytes(b"not a pickle")
+    group._cache.clear()
+    with pytest.warns(CacheWarning, match="could not be read"):
+        third = angular_solutions(group, action, 3, (1, 1), (1, 2))
+    assert all(np.array_equal(a.maps, b.maps) for a, b in zip(first, third))
+    assert files[0].read_bytes() != b"not a pickle"  # rebuilt and rewritten atomically
+    assert not list(tmp_path.glob("*.tmp"))
+    fresh = _solve(group, action, 3, (1, 1), (1, 2))
+    assert all(np.array_equal(a.maps, b.maps) for a, b in zip(first, fresh))
 
 
 class _Payload:
@@ -343,29 +349,21 @@ class _Payload:
         return open, (self.marker, "w")
 
 
-def test_a_crafted_cache_file_runs_no_code(tmp_path):
+def test_a_crafted_cache_file_runs_no_code(tmp_path, dihedral_on_disk):
     import pickle
 
-    from eqgraph.group import dihedral_group
     from eqgraph.kernels.solver import angular_solutions
 
-    group = dihedral_group(3)
-    action = gspaces.flipRot2dOnR2(3).basespace_action
-    enable_disk_cache(tmp_path)
-    try:
-        group._cache.clear()
-        expected = angular_solutions(group, action, 2, (1, 1), (1, 1))
-        (path,) = tmp_path.glob("*.pt")
-        marker = tmp_path / "code-ran"
-        path.write_bytes(pickle.dumps(("description", _Payload(marker))))
-        group._cache.clear()
-        with pytest.warns(CacheWarning, match="could not be read"):
-            again = angular_solutions(group, action, 2, (1, 1), (1, 1))
-        assert not marker.exists()
-        assert all(np.array_equal(a.maps, b.maps) for a, b in zip(expected, again))
-    finally:
-        disable_disk_cache()
-        group._cache.clear()
+    group, action = dihedral_on_disk
+    expected = angular_solutions(group, action, 2, (1, 1), (1, 1))
+    (path,) = tmp_path.glob("*.pt")
+    marker = tmp_path / "code-ran"
+    path.write_bytes(pickle.dumps(("description", _Payload(marker))))
+    group._cache.clear()
+    with pytest.warns(CacheWarning, match="could not be read"):
+        again = angular_solutions(group, action, 2, (1, 1), (1, 1))
+    assert not marker.exists()
+    assert all(np.array_equal(a.maps, b.maps) for a, b in zip(expected, again))
 
 
 @pytest.mark.parametrize("kind", ["a regular file", "a path under a regular file"])
