@@ -123,8 +123,14 @@ def test_column_and_norm_targets_on_qm9(tmp_path):
     parts = [molecules[i] for i in range(40)], [molecules[i] for i in range(40, 50)]
     torch.manual_seed(0)
     regressor = EquivariantRegressor([1, 6, 7, 8, 9], reduce="mean", cutoff=3.0, channels=4, lmax=1, radial_mlp=(8,))
-    trainer = Trainer(regressor, *parts, [Target("gap", data="y", column=4, output="scalar", unit="eV")], config())
+    gap = Target("gap", data="y", column=4, output="scalar", unit="eV")
+    trainer = Trainer(regressor, *parts, [gap], config(), output_dir=tmp_path / "gap")
     assert trainer.fit()["val"]["gap_mae"] < 2.0
+    state = load_training_checkpoint(tmp_path / "gap" / "best.pt")
+    assert [Target.from_dict(t) for t in state["targets"]] == [gap]  # as given: evaluable on the raw data
+    from eqgraph.training.evaluation import evaluate_model
+
+    assert "gap_mae" in evaluate_model(SavableModel.from_checkpoint(state["model"]), parts[1], [gap])
     dipole = EquivariantRegressor([1, 6, 7, 8, 9], output="dipole", cutoff=3.0, channels=4, lmax=1, radial_mlp=(8,))
     summary = Trainer(dipole, *parts, [Target("mu", data="y", column=0, output="dipole", norm=True, unit="D")],
                       config()).fit()

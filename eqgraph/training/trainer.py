@@ -67,6 +67,7 @@ class Trainer:
                              f"{len(val_set)}")
         config = config or TrainingConfig()
         self.model, self.config, self.run_config, self.split = model, config, run_config or {}, split or {}
+        self.given_targets = list(targets)  # as given (columns of y included), what checkpoints record
         self.targets = named_targets(targets)
         self.train_set = materialised(train_set, targets)
         self.val_set = materialised(val_set, targets)
@@ -288,7 +289,7 @@ class Trainer:
                  "scheduler": self.scheduler.state_dict() if self.scheduler is not None else None,
                  "ema": self.ema.state_dict() if self.ema is not None else None, "rng": torch.get_rng_state(),
                  "trainer_state": _plain(self.state), "training": self.config.to_dict(),
-                 "targets": [t.to_dict() for t in self.targets], "run_config": self.run_config, "split": self.split,
+                 "targets": [t.to_dict() for t in self.given_targets], "run_config": self.run_config, "split": self.split,
                  "statistics": _plain(self.statistics)}
         save_training_checkpoint(state, self.output_dir / name)
 
