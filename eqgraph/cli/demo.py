@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 from torch_geometric.data import Batch
 
-from ..data.random_rotate import random_orthogonal
+from ..data.random_rotate import RandomRotate, random_orthogonal
 from .build import build_dataset, build_trainer, split_indices
 from .commands import process_settings
 from .config import check_config
@@ -99,8 +99,7 @@ def equivariance_error(model: torch.nn.Module, structures: list) -> dict[str, fl
     energy_error = force_error = 0.0
     for _ in range(3):
         rotation = random_orthogonal(generator, reflections=True, dtype=batch.pos.dtype)
-        turned = batch.clone()
-        turned.pos, turned.cell = batch.pos @ rotation.T, batch.cell @ rotation.T
+        turned = RandomRotate().rotate(batch.clone(), rotation)  # positions and cells (and the labels) turned
         out = {k: v.detach() for k, v in model(turned).items()}
         energy_error = max(energy_error, float(((out["energy"] - reference["energy"]).abs()
                                                 / reference["energy"].abs()).max()))
