@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from ...fields import FieldType, GeometricTensor
 from ..constant_buffers import ConstantBuffers
@@ -46,3 +47,27 @@ class SampledPointwise(ConstantBuffers, EquivariantModule):
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return tuple(input_shape)
+
+    def export(self) -> torch.nn.Module:
+        return SampledFunction(self.sampling, self.projection, FUNCTIONS[self.function][1]())
+
+
+class SampledFunction(torch.nn.Module):
+    r"""Plain PyTorch: :math:`y = P\, \sigma(A x)` on every group of ``A.shape[1]`` channels
+    along axis 1 (what the sampled Fourier nonlinearities export to).
+
+    Args:
+        sampling: :math:`A`, ``[samples, field size]``.
+        projection: :math:`P`, ``[field size, samples]``.
+        activation: :math:`\sigma`, a module applied elementwise.
+    """
+
+    def __init__(self, sampling: torch.Tensor, projection: torch.Tensor, activation: torch.nn.Module):
+        super().__init__()
+        self.register_buffer("sampling", sampling.detach().clone())
+        self.register_buffer("projection", projection.detach().clone())
+        self.activation = activation
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        fields = x.movedim(1, -1).unflatten(-1, (-1, self.sampling.shape[1]))
+        return (self.activation(fields @ self.sampling.T) @ self.projection.T).flatten(-2).movedim(-1, 1)

@@ -2,10 +2,10 @@
 from .field_batch_norm import FieldBatchNorm
 from .field_norm import FieldNorm
 from .gnorm_batch_norm import GNormBatchNorm
-from .iid_batch_norm import IIDBatchNorm1d, IIDBatchNorm2d, IIDBatchNorm3d
+from .iid_batch_norm import IIDBatchNorm, IIDBatchNorm1d, IIDBatchNorm2d, IIDBatchNorm3d
 from .induced_norm_batch_norm import InducedNormBatchNorm
 from .inner_batch_norm import InnerBatchNorm
 from .norm_batch_norm import NormBatchNorm
 
-__all__ = ["FieldBatchNorm", "FieldNorm", "GNormBatchNorm", "IIDBatchNorm1d", "IIDBatchNorm2d", "IIDBatchNorm3d", "InducedNormBatchNorm", "InnerBatchNorm",
+__all__ = ["FieldBatchNorm", "FieldNorm", "GNormBatchNorm", "IIDBatchNorm", "IIDBatchNorm1d", "IIDBatchNorm2d", "IIDBatchNorm3d", "InducedNormBatchNorm", "InnerBatchNorm",
            "NormBatchNorm"]

@@ -1,0 +1,40 @@
+"""ConvBlock: a grid-or-graph convolution, a batch norm and a nonlinearity."""
+from __future__ import annotations
+
+import torch
+
+from ..fields import FieldType, GeometricTensor
+from ..nn import EquivariantModule
+from .feature_fields import FeatureFields
+from .grid_graph_conv import GridGraphConv
+
+
+class ConvBlock(EquivariantModule):
+    r""":math:`y = \sigma(\mathrm{BN}(K * x))` with :class:`GridGraphConv` (bias-free: the
+    norm's bias replaces it) and the norm and nonlinearity that go with ``fields``.
+
+    Args:
+        in_type, out_type: field types; ``out_type`` must be ``fields.type(n)``.
+        kernel_size: odd stencil size.
+        fields: the :class:`FeatureFields` recipe.
+        activation: apply the nonlinearity (False ends a residual branch).
+    """
+
+    def __init__(self, in_type: FieldType, out_type: FieldType, kernel_size: int, fields: FeatureFields,
+                 activation: bool = True):
+        super().__init__()
+        self.in_type, self.out_type = in_type, out_type
+        self.conv = GridGraphConv(in_type, out_type, kernel_size, bias=False)
+        self.norm = fields.norm(out_type)
+        self.activation = fields.nonlinearity(out_type) if activation else None
+
+    def forward(self, x: GeometricTensor, edge_index: torch.Tensor | None = None) -> GeometricTensor:
+        y = self.norm(self.conv(x, edge_index))
+        return y if self.activation is None else self.activation(y)
+
+    def evaluate_output_shape(self, input_shape: tuple) -> tuple:
+        return self.conv.evaluate_output_shape(input_shape)
+
+    def export(self) -> torch.nn.Module:
+        layers = [self.conv.export(), self.norm.export()]
+        return torch.nn.Sequential(*layers, *([self.activation.export()] if self.activation is not None else []))

@@ -1,0 +1,48 @@
+"""ResidualBlock: two convolution blocks around an identity shortcut."""
+from __future__ import annotations
+
+import torch
+
+from ..fields import FieldType, GeometricTensor
+from ..nn import EquivariantModule
+from .conv_block import ConvBlock
+from .feature_fields import FeatureFields
+
+
+class ResidualBlock(EquivariantModule):
+    r""":math:`y = \sigma\big(x + \mathrm{BN}(K_2 * \sigma(\mathrm{BN}(K_1 * x)))\big)`, the basic
+    block of a ResNet with equivariant layers (the sum of two fields of one type is of that type).
+
+    Args:
+        field_type: the input and output type, ``fields.type(n)``.
+        kernel_size: odd stencil size of both convolutions.
+        fields: the :class:`FeatureFields` recipe.
+    """
+
+    def __init__(self, field_type: FieldType, kernel_size: int, fields: FeatureFields):
+        super().__init__()
+        self.in_type = self.out_type = field_type
+        self.first = ConvBlock(field_type, field_type, kernel_size, fields)
+        self.second = ConvBlock(field_type, field_type, kernel_size, fields, activation=False)
+        self.activation = fields.nonlinearity(field_type)
+
+    def forward(self, x: GeometricTensor, edge_index: torch.Tensor | None = None) -> GeometricTensor:
+        branch = self.second(self.first(x, edge_index), edge_index)
+        return self.activation(GeometricTensor(x.tensor + branch.tensor, self.out_type, x.coords))
+
+    def evaluate_output_shape(self, input_shape: tuple) -> tuple:
+        return tuple(input_shape)
+
+    def export(self) -> torch.nn.Module:
+        return PlainResidual(torch.nn.Sequential(self.first.export(), self.second.export()), self.activation.export())
+
+
+class PlainResidual(torch.nn.Module):
+    """Plain PyTorch: ``activation(x + branch(x))`` (what :class:`ResidualBlock` exports to)."""
+
+    def __init__(self, branch: torch.nn.Module, activation: torch.nn.Module):
+        super().__init__()
+        self.branch, self.activation = branch, activation
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.activation(x + self.branch(x))

@@ -1,0 +1,87 @@
+"""The vision models: invariance and equivariance under the exact grid symmetries, export to
+plain PyTorch, the graph path on an image's pixels, and bad input."""
+import pytest
+import torch
+
+from eqgraph.fields import GeometricTensor
+from eqgraph.fields.grid_transform import grid_positions
+from eqgraph.models import SteerableCNN
+from eqgraph.nn import EquivariantModule
+from eqgraph.testing import grid_symmetries
+
+GROUPS_2D = ["C8", "D4", "SO2", "O2"]
+
+
+def trained_a_little(model, images):
+    """One training step, so that batch norms hold non-trivial running statistics."""
+    model.train()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    output = model(images)
+    output.square().mean().backward()
+    optimizer.step()
+    return model.eval()
+
+
+def image_batch(shape, channels=1, batch=3, dtype=torch.float32, seed=0):
+    return torch.randn(batch, channels, *shape, generator=torch.Generator().manual_seed(seed)).to(dtype)
+
+
+@pytest.mark.parametrize("head", ["invariant", "vector"])
+@pytest.mark.parametrize("group", GROUPS_2D)
+def test_steerable_cnn_grid_symmetries(group, head):
+    torch.manual_seed(0)
+    images = image_batch((16, 16), channels=2)
+    model = trained_a_little(SteerableCNN(group, in_channels=2, num_classes=3, channels=(2, 3), head=head), images)
+    with torch.no_grad():
+        out = model(images)
+        gs = model.gspace
+        for g in grid_symmetries(gs):
+            moved = model(GeometricTensor(images, model.in_type).transform(g).tensor)
+            expected = out if head == "invariant" else out @ torch.as_tensor(gs.action_matrix(g), dtype=out.dtype).T
+            assert torch.allclose(moved, expected, rtol=1e-4, atol=1e-4 * out.abs().max()), (group, g)
+    assert out.abs().max() > 1e-3
+
+
+@pytest.mark.parametrize("group", GROUPS_2D)
+def test_steerable_cnn_export_matches(group):
+    torch.manual_seed(1)
+    images = image_batch((8, 8))
+    model = trained_a_little(SteerableCNN(group, num_classes=4, channels=(2, 2)), images)
+    plain = model.export()
+    assert not any(isinstance(m, EquivariantModule) for m in plain.modules())
+    with torch.no_grad():
+        assert torch.allclose(plain(images), model(images), atol=1e-5, rtol=1e-5)
+        exported = torch.export.export(plain, (images,)).module()
+        assert torch.allclose(exported(images), model(images), atol=1e-5, rtol=1e-5)
+    train_keys = set(model.train().state_dict())
+    assert train_keys == set(model.eval().state_dict())
+
+
+@pytest.mark.parametrize("group", ["C4", "O2"])
+def test_steerable_cnn_on_the_image_graph_gives_the_image_logits(group):
+    torch.manual_seed(2)
+    images = image_batch((8, 12), batch=2, dtype=torch.float64)
+    model = trained_a_little(SteerableCNN(group, num_classes=3, channels=(2, 2), kernel_size=5).double(), images)
+    positions = torch.as_tensor(grid_positions((8, 12)), dtype=torch.float64).repeat(2, 1)
+    nodes = images.flatten(2).transpose(1, 2).reshape(-1, 1)
+    batch = torch.arange(2).repeat_interleave(96)
+    with torch.no_grad():
+        on_graph = model.forward_graph(nodes, positions, batch, (8, 12))
+        assert torch.allclose(on_graph, model(images), atol=1e-10)
+        kept = torch.rand(len(nodes), generator=torch.Generator().manual_seed(0)) < 0.7
+        partial = model.forward_graph(nodes[kept], positions[kept], batch[kept], (8, 12))
+    assert partial.shape == (2, 3) and torch.isfinite(partial).all()
+
+
+def test_steerable_cnn_bad_input():
+    model = SteerableCNN("C4", in_channels=3, num_classes=2, channels=(2, 2, 2))
+    with pytest.raises(ValueError, match="built for 3 input channels, got 1"):
+        model(torch.zeros(1, 1, 16, 16))
+    with pytest.raises(ValueError, match=r"divisible by 4 .*got \(18, 16\)"):
+        model(torch.zeros(1, 3, 18, 16))
+    with pytest.raises(ValueError, match=r"\[B, C, \*spatial\] with 2 spatial axes, got \(3, 16, 16\)"):
+        model(torch.zeros(3, 16, 16))
+    with pytest.raises(ValueError, match="group must be one of"):
+        SteerableCNN("SO3")
+    with pytest.raises(ValueError, match="head must be one of"):
+        SteerableCNN("C4", head="orientation")
