@@ -115,3 +115,19 @@ def test_fourier_elus_are_the_elu_variants(float64):
                        input=random_input(elu.in_type, points=4))
     sphere = QuotientFourierELU(gspaces.rot3dOnR3(), 1, 1, N=500)
     assert sphere.function == "p_elu" and sphere.in_type.size == 4
+
+
+@pytest.mark.parametrize("gspace", [gspaces.rot3dOnR3(1), gspaces.flipRot3dOnR3(1), gspaces.rot2dOnR2(-1, 3)],
+                         ids=["SO(3)", "O(3)", "SO(2)"])
+def test_grid_symmetric_fourier_sampling_is_exact_under_the_grid_rotations(gspace, float64):
+    from eqgraph.nn import FourierELU
+    from eqgraph.testing import grid_symmetries
+
+    x = None
+    errors = {}
+    for symmetric in (False, True):
+        module = FourierELU(gspace, 2, gspace.irreps, N=150, grid_symmetric=symmetric)
+        x = random_input(module.in_type, points=6) if x is None else x
+        errors[symmetric] = max(e for _, e in assert_equivariant(module, grid_symmetries(gspace), atol=10, input=x))
+    assert errors[True] < 1e-12
+    assert errors[False] > 1e-6  # 150 spiral or equally spaced samples (150 % 4 != 0) miss the grid rotations

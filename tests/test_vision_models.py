@@ -5,7 +5,7 @@ import torch
 
 from eqgraph.fields import GeometricTensor
 from eqgraph.fields.grid_transform import grid_positions
-from eqgraph.models import SteerableCNN
+from eqgraph.models import SteerableCNN, SteerableCNN3d
 from eqgraph.nn import EquivariantModule
 from eqgraph.testing import grid_symmetries
 
@@ -85,3 +85,22 @@ def test_steerable_cnn_bad_input():
         SteerableCNN("SO3")
     with pytest.raises(ValueError, match="head must be one of"):
         SteerableCNN("C4", head="orientation")
+
+
+@pytest.mark.parametrize("group,head", [("SO3", "invariant"), ("O3", "vector"), ("octa", "vector"), ("fullocta", "invariant")])
+def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head):
+    torch.manual_seed(3)
+    volumes = image_batch((6, 6, 6), batch=2)
+    model = trained_a_little(SteerableCNN3d(group, num_classes=2, channels=(2, 2), head=head), volumes)
+    with torch.no_grad():
+        out = model(volumes)
+        gs = model.gspace
+        for g in grid_symmetries(gs):
+            moved = model(GeometricTensor(volumes, model.in_type).transform(g).tensor)
+            expected = out if head == "invariant" else out @ torch.as_tensor(gs.action_matrix(g), dtype=out.dtype).T
+            assert torch.allclose(moved, expected, rtol=1e-4, atol=1e-4 * out.abs().max()), (group, g)
+        assert torch.allclose(model.export()(volumes), out, atol=1e-5, rtol=1e-5)
+        positions = torch.as_tensor(grid_positions((6, 6, 6)), dtype=volumes.dtype).repeat(2, 1)
+        on_graph = model.forward_graph(volumes.flatten(2).transpose(1, 2).reshape(-1, 1), positions,
+                                       torch.arange(2).repeat_interleave(216), (6, 6, 6))
+        assert torch.allclose(on_graph, out, atol=1e-4 * out.abs().max())

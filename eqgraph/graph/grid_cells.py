@@ -32,6 +32,36 @@ def box_graph(pos: torch.Tensor, half_width: int, batch: torch.Tensor | None = N
     return edge_index[:, inside]
 
 
+class GridStencil(NamedTuple):
+    """Box-stencil edges of points at grid coordinates and, per node, the number of stencil
+    positions inside the grid over the number of neighbours present (1 on a full grid): the
+    factor that makes a sum over the neighbours present estimate the sum over the full stencil."""
+
+    edge_index: torch.Tensor
+    node_scale: torch.Tensor
+
+
+def grid_stencil(pos: torch.Tensor, batch: torch.Tensor, grid_shape: Sequence[int], half_width: int) -> GridStencil:
+    r""":func:`box_graph` of points at the centred coordinates of a ``grid_shape`` grid and the
+    scale :math:`|S_i \cap \text{grid}| / |\mathcal{N}(i)|` of every node: a convolution whose
+    sums are multiplied by it is the grid convolution with zero padding on a full grid, and stays
+    on the same scale where pixels are missing (as a partial convolution does).
+
+    Shapes:
+        - **pos:** :math:`(N, d)`, **batch:** :math:`(N,)`
+        - **output:** edge_index :math:`(2, E)`, node_scale :math:`(N,)`
+    """
+    shape = torch.tensor([int(s) for s in grid_shape], device=pos.device)
+    if len(shape) != pos.shape[1]:
+        raise ValueError(f"grid_shape {tuple(grid_shape)} has {len(shape)} axes but the points have {pos.shape[1]}")
+    edge_index = box_graph(pos, half_width, batch)
+    index = torch.round(pos + (shape - 1) / 2).long().clamp(min=0)
+    index = torch.minimum(index, shape - 1)
+    inside = (torch.minimum(index + half_width, shape - 1) - torch.clamp(index - half_width, min=0) + 1).prod(1)
+    present = torch.bincount(edge_index[1], minlength=len(pos))
+    return GridStencil(edge_index, inside.to(pos.dtype) / present.clamp(min=1).to(pos.dtype))
+
+
 class PooledCells(NamedTuple):
     """Node features of the occupied cells of the coarse grid, their ``batch`` and the coarse
     grid's shape."""

@@ -6,8 +6,8 @@ from .potential import EquivariantPotential
 from .regressor import EquivariantRegressor
 from .saving import SavableModel, atomic_save, load_checkpoint
 from .schnet import SchNetModel
-from .steerable_cnn import SteerableCNN
+from .steerable_cnn import SteerableCNN, SteerableCNN3d
 from .trunk import AtomicTrunk
 
-__all__ = ["EquivariantPotential", "EquivariantRegressor", "SchNetModel", "SteerableCNN", "AtomicTrunk", "InteractionBlock", "SymmetricProduct",
+__all__ = ["EquivariantPotential", "EquivariantRegressor", "SchNetModel", "SteerableCNN", "SteerableCNN3d", "AtomicTrunk", "InteractionBlock", "SymmetricProduct",
            "AtomicGraph", "build_atomic_graph", "structure_tensors", "SavableModel", "atomic_save", "load_checkpoint"]

@@ -28,8 +28,8 @@ class ConvBlock(EquivariantModule):
         self.norm = fields.norm(out_type)
         self.activation = fields.nonlinearity(out_type) if activation else None
 
-    def forward(self, x: GeometricTensor, edge_index: torch.Tensor | None = None) -> GeometricTensor:
-        y = self.norm(self.conv(x, edge_index))
+    def forward(self, x: GeometricTensor, graph=None) -> GeometricTensor:
+        y = self.norm(self.conv(x, graph))
         return y if self.activation is None else self.activation(y)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:

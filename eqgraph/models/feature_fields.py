@@ -41,7 +41,8 @@ def named_gspace(group: str | GSpace, dimensionality: int, maximum_frequency: in
 class FeatureFields:
     """Regular fields with ``InnerBatchNorm`` and ReLU for finite groups; for continuous ones,
     band-limited regular fields (all irreps up to the gspace's band limit) with batch norm and
-    a Fourier ELU sampled on ``samples`` group elements (escnn's recipe)."""
+    a Fourier ELU sampled on ``samples`` group elements closed under the grid's rotations
+    (escnn's recipe)."""
 
     gspace: GSpace
     samples: int | None = None
@@ -59,7 +60,7 @@ class FeatureFields:
         return ReLU(field_type) if self.finite else self.nonlinearity_for(len(field_type))
 
     def nonlinearity_for(self, channels: int) -> EquivariantModule:
-        return FourierELU(self.gspace, channels, self.gspace.irreps, N=self.samples)
+        return FourierELU(self.gspace, channels, self.gspace.irreps, N=self.samples, grid_symmetric=True)
 
     def norm(self, field_type: FieldType) -> EquivariantModule:
         return InnerBatchNorm(field_type) if self.finite else IIDBatchNorm(field_type)

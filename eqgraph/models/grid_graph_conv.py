@@ -4,6 +4,7 @@ from __future__ import annotations
 import torch
 
 from ..fields import FieldType, GeometricTensor
+from ..graph import GridStencil
 from ..kernels import grid_rings
 from ..nn import EquivariantModule, R2Conv, R2PointConv, R3Conv, R3PointConv
 
@@ -30,7 +31,8 @@ class GridGraphConv(EquivariantModule):
 
     Shapes:
         - **input:** :math:`(B, c_{in}, *S)`, or node features :math:`(N, c_{in})` with coords
-          and **edge_index** :math:`(2, E)` (see :func:`box_graph`)
+          and **edge_index** :math:`(2, E)` (see :func:`eqgraph.graph.box_graph`) or a
+          :class:`eqgraph.graph.GridStencil`, whose ``node_scale`` multiplies the sums
         - **output:** :math:`(B, c_{out}, *S)` or :math:`(N, c_{out})`
     """
 
@@ -50,14 +52,19 @@ class GridGraphConv(EquivariantModule):
                 del self.graph._parameters[name]
                 setattr(self.graph, name, None)
 
-    def forward(self, x: GeometricTensor, edge_index: torch.Tensor | None = None) -> GeometricTensor:
+    def forward(self, x: GeometricTensor, graph: torch.Tensor | GridStencil | None = None) -> GeometricTensor:
         if x.is_grid:
             return self.grid(x)
-        if edge_index is None:
-            raise ValueError("GridGraphConv on node features [N, C] needs edge_index [2, E]")
+        if graph is None:
+            raise ValueError("GridGraphConv on node features [N, C] needs edge_index [2, E] or a GridStencil")
         parameters = {name: getattr(self.grid, name) for name in ("weights", "bias")
                       if getattr(self.grid, name) is not None}
-        return torch.func.functional_call(self.graph, parameters, (x, edge_index))
+        if not isinstance(graph, GridStencil):
+            return torch.func.functional_call(self.graph, parameters, (x, graph))
+        if self.grid.bias is not None:
+            raise ValueError("GridGraphConv rescales its sums by a GridStencil's node_scale only without a bias")
+        y = torch.func.functional_call(self.graph, parameters, (x, graph.edge_index))
+        return GeometricTensor(y.tensor * graph.node_scale[:, None], y.type, y.coords)
 
     @property
     def half_width(self) -> int:

@@ -26,8 +26,8 @@ class ResidualBlock(EquivariantModule):
         self.second = ConvBlock(field_type, field_type, kernel_size, fields, activation=False)
         self.activation = fields.nonlinearity(field_type)
 
-    def forward(self, x: GeometricTensor, edge_index: torch.Tensor | None = None) -> GeometricTensor:
-        branch = self.second(self.first(x, edge_index), edge_index)
+    def forward(self, x: GeometricTensor, graph=None) -> GeometricTensor:
+        branch = self.second(self.first(x, graph), graph)
         return self.activation(GeometricTensor(x.tensor + branch.tensor, self.out_type, x.coords))
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:

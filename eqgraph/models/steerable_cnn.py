@@ -7,7 +7,7 @@ import torch
 
 from ..fields import GeometricTensor
 from ..gspaces import GSpace
-from ..graph import box_graph, pool_grid_cells
+from ..graph import grid_stencil, pool_grid_cells
 from ..nn import PointwiseAvgPool
 from .conv_block import ConvBlock
 from .feature_fields import FeatureFields, named_gspace
@@ -99,7 +99,7 @@ class SteerableCNN(SavableModel):
                       num_graphs: int | None = None) -> torch.Tensor:
         r"""The same network on points at pixel coordinates (``grid_positions`` of ``image_shape``:
         centred, spacing 1, coordinate 0 along the rows): stencil neighbourhoods from
-        :func:`eqgraph.graph.box_graph`, pooling by :func:`eqgraph.graph.pool_grid_cells`, means
+        :func:`eqgraph.graph.grid_stencil` (sums rescaled where pixels are missing), pooling by :func:`eqgraph.graph.pool_grid_cells`, means
         over each graph's nodes. On all the pixels of the images it gives :meth:`forward`'s output.
 
         Shapes:
@@ -117,8 +117,8 @@ class SteerableCNN(SavableModel):
         for stage, (entry, residual) in enumerate(zip(self.entries, self.residuals)):
             if stage:
                 h, batch, shape = pool_grid_cells(h, batch, shape)
-            h = entry(h, box_graph(h.coords, entry.conv.half_width, batch))
-            h = residual(h, box_graph(h.coords, 1, batch))
+            h = entry(h, grid_stencil(h.coords, batch, shape, entry.conv.half_width))
+            h = residual(h, grid_stencil(h.coords, batch, shape, 1))
         return self.readout(h, batch, num_graphs)
 
     def _checked_image(self, x) -> GeometricTensor:
@@ -141,7 +141,7 @@ class SteerableCNN(SavableModel):
         factor = self.downsampling
         if len(shape) != self.dimensionality or any(s < factor or s % factor for s in shape):
             raise ValueError(f"{what} must be {self.dimensionality} sizes divisible by {factor} (the {len(self.pools)} "
-                             f"2x2 poolings of channels={self.config['channels']}), got {shape}")
+                             f"poolings by 2 of channels={self.config['channels']}), got {shape}")
         return shape
 
     def export(self) -> torch.nn.Module:
@@ -153,3 +153,22 @@ class SteerableCNN(SavableModel):
                 layers.append(self.pools[stage - 1].export())
             layers += [entry.export(), residual.export()]
         return torch.nn.Sequential(*layers, self.readout.export()).eval()
+
+
+class SteerableCNN3d(SteerableCNN):
+    r""":class:`SteerableCNN` on voxel grids: the same residual stages, heads, export and graph
+    path, equivariant to the rotations (and reflections) of ``group``: ``"SO3"``, ``"O3"``
+    (band-limited regular fields with a Fourier ELU), ``"octa"``, ``"fullocta"``, ``"ico"``,
+    ``"fullico"`` (regular fields) or a 3D gspace. The vector head gives ``[B, classes, 3]``.
+
+    Shapes:
+        - **input:** :math:`(B, C_{in}, D, H, W)`
+        - **output:** :math:`(B, \text{classes})` or :math:`(B, \text{classes}, 3)`
+    """
+
+    dimensionality = 3
+
+    def __init__(self, group: str | GSpace = "SO3", in_channels: int = 1, num_classes: int = 10,
+                 channels: Sequence[int] = (4, 8), kernel_size: int = 3, head: str = "invariant",
+                 maximum_frequency: int = 1, fourier_samples: int | None = None):
+        super().__init__(group, in_channels, num_classes, channels, kernel_size, head, maximum_frequency, fourier_samples)

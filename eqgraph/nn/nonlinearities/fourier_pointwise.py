@@ -27,6 +27,8 @@ class FourierPointwise(SampledPointwise):
         irreps: the irreps spanning the band limit, e.g. ``[gs.irrep(k) for k in range(4)]``.
         function: a pointwise function name (``p_relu``, ``p_elu``, ...).
         N: the number of samples (default 20 per coefficient; finite groups use all their elements).
+        grid_symmetric: sample on a set closed under the pixel or voxel grid's rotations, so that
+            the layer is exactly equivariant under them (for grid models; less uniform in 3D).
 
     Shapes:
         - **input:** :math:`(B, C, *S)` or :math:`(N, C)`, ``C = channels * field size``
@@ -34,11 +36,11 @@ class FourierPointwise(SampledPointwise):
     """
 
     def __init__(self, gspace, channels: int, irreps: Sequence[Representation], function: str = "p_relu",
-                 N: int | None = None):
+                 N: int | None = None, grid_symmetric: bool = False):
         irreps = list(irreps)
         multiplicities = [ir.size // ir.sum_of_squares_constituents for ir in irreps]
         field = directsum([ir for ir, m in zip(irreps, multiplicities) for _ in range(m)], name="spectral_regular")
-        elements = group_grid(gspace.fibergroup, N or SAMPLES_PER_COEFFICIENT * field.size)
+        elements = group_grid(gspace.fibergroup, N or SAMPLES_PER_COEFFICIENT * field.size, grid_symmetric)
         columns = [irrep_values(ir, elements)[:, :, :m].transpose(0, 2, 1).reshape(len(elements), -1) * np.sqrt(ir.size)
                    for ir, m in zip(irreps, multiplicities)]  # column j of psi(g), j < m, one after another
         sampling = np.concatenate(columns, axis=1) / np.sqrt(field.size)
