@@ -104,3 +104,59 @@ def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head):
         on_graph = model.forward_graph(volumes.flatten(2).transpose(1, 2).reshape(-1, 1), positions,
                                        torch.arange(2).repeat_interleave(216), (6, 6, 6))
         assert torch.allclose(on_graph, out, atol=1e-4 * out.abs().max())
+
+
+def clouds(count, points, seed):
+    from torch_geometric.data import Data
+
+    generator = torch.Generator().manual_seed(seed)
+    return [Data(pos=torch.randn(points, 3, generator=generator, dtype=torch.float64),
+                 x=torch.randn(points, 2, generator=generator, dtype=torch.float64)) for _ in range(count)]
+
+
+@pytest.mark.parametrize("group", ["SO3", "O3"])
+def test_point_cloud_classifier_is_invariant_under_random_rotations(group):
+    from torch_geometric.data import Batch
+
+    from eqgraph.models import PointCloudClassifier
+    from eqgraph.testing import random_elements
+
+    torch.manual_seed(4)
+    model = PointCloudClassifier(group, num_classes=3, in_channels=2, channels=8, radii=(1.5, 3.0), samples=(6, 2)).double()
+    items = clouds(3, 16, seed=5)
+    out = model(Batch.from_data_list(items))
+    gs = model.in_type.gspace
+    for g in random_elements(gs.fibergroup, 4, generator=6):
+        rotation = torch.as_tensor(gs.action_matrix(g))
+        moved = [type(d)(pos=d.pos @ rotation.T + torch.randn(3, dtype=torch.float64), x=d.x) for d in items]
+        assert torch.allclose(model(Batch.from_data_list(moved)), out, atol=1e-10)
+    assert out.abs().max() > 1e-4
+    assert set(model.train().state_dict()) == set(model.eval().state_dict())
+
+
+def test_point_cloud_classifier_bad_input_and_voxel_sampling():
+    from torch_geometric.data import Batch, Data
+
+    from eqgraph.models import PointCloudClassifier
+
+    model = PointCloudClassifier("SO3", num_classes=2, in_channels=2, channels=4, lmax=1, radii=(1.5,), samples=(10,))
+    with pytest.raises(ValueError, match="asks for 10 points per cloud, but cloud 1 has 6"):
+        model(Batch.from_data_list([Data(pos=torch.randn(12, 3), x=torch.randn(12, 2)),
+                                    Data(pos=torch.randn(6, 3), x=torch.randn(6, 2))]))
+    with pytest.raises(ValueError, match=r"in_channels=2: data.x must be \[12, 2\], got \(12, 3\)"):
+        model(Batch.from_data_list([Data(pos=torch.randn(12, 3), x=torch.randn(12, 3))]))
+    with pytest.raises(ValueError, match="needs samples"):
+        PointCloudClassifier("SO3", radii=(1.0,), samples=None)
+    voxel = PointCloudClassifier("O3", num_classes=2, channels=4, lmax=1, radii=(1.0, 2.0), sampling="voxel")
+    assert voxel(Batch.from_data_list([Data(pos=torch.randn(30, 3))] * 2)).shape == (2, 2)
+
+
+def test_farthest_point_sampling_turns_with_the_cloud():
+    from eqgraph.graph import farthest_point_sampling
+
+    pos = torch.randn(40, 3, generator=torch.Generator().manual_seed(7), dtype=torch.float64)
+    batch = torch.zeros(40, dtype=torch.long)
+    rotation, _ = torch.linalg.qr(torch.randn(3, 3, generator=torch.Generator().manual_seed(8), dtype=torch.float64))
+    first = farthest_point_sampling(pos, batch, 10)
+    assert len(set(first.tolist())) == 10
+    assert torch.equal(farthest_point_sampling(pos @ rotation.T + 1.0, batch, 10), first)

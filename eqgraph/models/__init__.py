@@ -2,6 +2,7 @@
 property regressors (O(3) message passing in the NequIP/MACE family), with one-file checkpoints."""
 from .atomic_graph import AtomicGraph, build_atomic_graph, structure_tensors
 from .interaction import InteractionBlock, SymmetricProduct
+from .point_cloud_classifier import PointCloudClassifier
 from .potential import EquivariantPotential
 from .regressor import EquivariantRegressor
 from .saving import SavableModel, atomic_save, load_checkpoint
@@ -9,5 +10,5 @@ from .schnet import SchNetModel
 from .steerable_cnn import SteerableCNN, SteerableCNN3d
 from .trunk import AtomicTrunk
 
-__all__ = ["EquivariantPotential", "EquivariantRegressor", "SchNetModel", "SteerableCNN", "SteerableCNN3d", "AtomicTrunk", "InteractionBlock", "SymmetricProduct",
+__all__ = ["EquivariantPotential", "EquivariantRegressor", "SchNetModel", "SteerableCNN", "SteerableCNN3d", "PointCloudClassifier", "AtomicTrunk", "InteractionBlock", "SymmetricProduct",
            "AtomicGraph", "build_atomic_graph", "structure_tensors", "SavableModel", "atomic_save", "load_checkpoint"]
