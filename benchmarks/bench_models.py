@@ -5,6 +5,8 @@
 MACE runs after ``benchmarks/setup_mace_venv.sh`` (or with ``MACE_PYTHON``) at
 ``--mace-correlation`` (3) on both sides; PyG's SchNet at eqgraph's parameter count.
 
+Against escnn (`--against escnn`) it runs `benchmarks/bench_vision.py`: the vision models.
+
 Cases (same irreps, lmax, channels, layers and, against MACE, correlation on both sides;
 e3nn's model is ``benchmarks/_e3nn_nequip.py``, MACE's a ``ScaleShiftMACE`` with residual
 interactions run by ``benchmarks/_mace_worker.py`` in ``.venv-mace`` or ``$MACE_PYTHON``):
@@ -124,7 +126,8 @@ def main(argv=None):
     parser.add_argument("--cutoff", type=float, default=5.0)
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--against", default="e3nn,mace,schnet",
-                        help="references, each in its own table: e3nn, mace (skipped without its venv), schnet")
+                        help="references, each in its own table: e3nn, mace (skipped without its venv), schnet, "
+                             "escnn (the vision models: benchmarks/bench_vision.py)")
     parser.add_argument("--mace-correlation", type=int, default=3, help="body order of both sides against MACE")
     parser.add_argument("--correlation", type=int, default=1, help=argparse.SUPPRESS)  # passed to workers
     parser.add_argument("--worker", nargs=2, metavar=("SIDE", "CASE"), help=argparse.SUPPRESS)
@@ -133,9 +136,13 @@ def main(argv=None):
         print(json.dumps(worker(*args.worker, args)))
         return
     for reference in args.against.split(","):
-        if reference not in ("e3nn", "mace", "schnet"):
-            parser.error(f"unknown reference {reference!r}: expected e3nn, mace or schnet")
-        compare(reference, args)
+        if reference not in ("e3nn", "mace", "schnet", "escnn"):
+            parser.error(f"unknown reference {reference!r}: expected e3nn, mace, schnet or escnn")
+        if reference == "escnn":
+            subprocess.run([sys.executable, str(HERE / "bench_vision.py"), "--pairs", str(args.pairs),
+                            "--threads", str(args.threads)], check=True)
+        else:
+            compare(reference, args)
 
 
 def compare(reference: str, args) -> None:

@@ -66,7 +66,7 @@ def feature_fields(output: Path, steerable, plain, letter: int = 1, steps: int =
     outlines = glyph_outlines()
     angles = torch.arange(steps) * (2 * math.pi / steps)
     images = render(outlines, [letter] * steps, angles.numpy())
-    maps = {"SteerableCNN C8": first_stage_energy(steerable, images), "plain CNN": first_stage_energy(plain, images)}
+    maps = {"SteerableCNN": first_stage_energy(steerable, images), "plain CNN": first_stage_energy(plain, images)}
     stabilised = {name: rotate_batch(m, angles=-angles) for name, m in maps.items()}
     columns = [("input", images, None)] + [(f"{n}\nfeatures", m, None) for n, m in maps.items()] + \
               [(f"{n}\nstabilised", m, None) for n, m in stabilised.items()]

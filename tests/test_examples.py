@@ -25,3 +25,21 @@ def test_molecules_example_fits_a_potential_and_runs_stable_md():
     drift = float(re.search(r"energy drift ([0-9.]+) meV/atom/ps", done.stdout).group(1))
     assert 0 < force_mae < 1000
     assert drift < 50
+
+
+def test_rotated_glyphs_demo_runs_small(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "rotated_glyphs.py"), "--train", "60", "--test", "30",
+                           "--epochs", "2", "--group", "C4", "--channels", "2", "2", "2", "--output", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"SteerableCNN C4 +\d+ +\d+ +[0-9.]+ +[0-9.]+% +[0-9.]+%", done.stdout)
+    assert {"results.json", "learning_curves.png", "confusion.png", "feature_fields.png", "feature_fields.gif"} <= \
+        {p.name for p in tmp_path.iterdir()}
+
+
+def test_tetris_demo_runs_small(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "tetris.py"), "--rotations", "2", "--steps", "2",
+                           "--voxel-channels", "1", "1", "--output", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"PointCloudClassifier SO3 +\d+ +[0-9.]+ +[0-9.]+%", done.stdout)
+    assert (tmp_path / "results.json").exists()

@@ -13,10 +13,11 @@ from .radius import radius_graph
 
 
 def box_graph(pos: torch.Tensor, half_width: int, batch: torch.Tensor | None = None) -> torch.Tensor:
-    r"""``edge_index [2, E]`` linking every point to the points of the same graph inside its
-    ``(2 h + 1)``-wide stencil, :math:`\|x_j - x_i\|_\infty \le h` (self-loops included): on the
-    points of a grid (spacing 1) exactly the edges of :func:`grid_to_graph`; on jittered or
-    subsampled pixels the neighbours a grid convolution's stencil would cover.
+    r"""``edge_index [2, E]`` linking every point to the points of the same graph whose offset
+    rounds to a position of its ``(2 h + 1)``-wide stencil, :math:`\|x_j - x_i\|_\infty < h + 1/2`
+    (self-loops included): on the points of a grid (spacing 1) exactly the edges of
+    :func:`grid_to_graph`; on jittered or subsampled pixels the neighbours a grid convolution's
+    stencil would cover, with no neighbour lost to a small displacement.
 
     Shapes:
         - **pos:** :math:`(N, d)`, **batch:** :math:`(N,)`
@@ -26,9 +27,9 @@ def box_graph(pos: torch.Tensor, half_width: int, batch: torch.Tensor | None = N
         raise ValueError(f"box_graph needs positions [N, d], got shape {tuple(pos.shape)}")
     if not isinstance(half_width, int) or half_width < 0:
         raise ValueError(f"half_width must be an integer >= 0, got {half_width!r}")
-    tolerance = 1e-6
-    edge_index = radius_graph(pos, half_width * math.sqrt(pos.shape[1]) + tolerance, batch, loop=True)
-    inside = (pos[edge_index[0]] - pos[edge_index[1]]).abs().amax(1) <= half_width + tolerance
+    reach = half_width + 0.5  # offsets that round to a stencil position: integers up to h on a grid
+    edge_index = radius_graph(pos, reach * math.sqrt(pos.shape[1]), batch, loop=True)
+    inside = (pos[edge_index[0]] - pos[edge_index[1]]).abs().amax(1) < reach
     return edge_index[:, inside]
 
 

@@ -1,5 +1,6 @@
 """Ready models built only from eqgraph's public layers: interatomic potentials and molecular
-property regressors (O(3) message passing in the NequIP/MACE family), with one-file checkpoints."""
+property regressors (O(3) message passing in the NequIP/MACE family), steerable CNNs for images
+and volumes that also run on graphs, and a point-cloud classifier, with one-file checkpoints."""
 from .atomic_graph import AtomicGraph, build_atomic_graph, structure_tensors
 from .interaction import InteractionBlock, SymmetricProduct
 from .point_cloud_classifier import PointCloudClassifier
