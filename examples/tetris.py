@@ -7,7 +7,7 @@ those eight examples, then classify the shapes under random rotations (and trans
 the point clouds). Two of the shapes are mirror images of each other: SO(3) models tell them
 apart, O(3) models cannot by construction, and the script shows that too.
 
-    python examples/tetris.py [--rotations 100] [--steps 200]
+    python examples/tetris.py [--rotations 100] [--steps 300]
 """
 from __future__ import annotations
 
@@ -42,14 +42,14 @@ def centred_shapes() -> list[torch.Tensor]:
     return [s - s.mean(0) for s in shapes]
 
 
-def voxelise(points: torch.Tensor) -> torch.Tensor:
-    """``[1, GRID, GRID, GRID]``: a Gaussian blob (sigma 0.4 cube sides) at every point, in a grid
+def voxelise(points: torch.Tensor, grid: int = GRID, voxels_per_cube: float = VOXELS_PER_CUBE) -> torch.Tensor:
+    """``[1, grid, grid, grid]``: a Gaussian blob (sigma 0.4 cube sides) at every point, in a grid
     centred on the origin (coordinate k along spatial axis k, as eqgraph's grids)."""
-    axis = torch.arange(GRID, dtype=torch.float64) - (GRID - 1) / 2
+    axis = torch.arange(grid, dtype=torch.float64) - (grid - 1) / 2
     grid = torch.stack(torch.meshgrid(axis, axis, axis, indexing="ij"), -1)
-    centres = points * VOXELS_PER_CUBE
+    centres = points * voxels_per_cube
     squared = (grid[None] - centres[:, None, None, None]).square().sum(-1)
-    return torch.exp(-squared / (2 * (0.4 * VOXELS_PER_CUBE) ** 2)).sum(0, keepdim=True).float()
+    return torch.exp(-squared / (2 * (0.4 * voxels_per_cube) ** 2)).sum(0, keepdim=True).float()
 
 
 def rotations(count: int, seed: int) -> list[torch.Tensor]:
@@ -57,6 +57,15 @@ def rotations(count: int, seed: int) -> list[torch.Tensor]:
 
     gs = gspaces.rot3dOnR3()
     return [torch.as_tensor(gs.action_matrix(g)) for g in random_elements(gs.fibergroup, count, generator=seed)]
+
+
+def cube_rotations() -> list[torch.Tensor]:
+    """The 24 rotations that map the voxel grid onto itself."""
+    import itertools
+
+    signed = [torch.diag(torch.tensor(signs, dtype=torch.float64)) @ torch.eye(3, dtype=torch.float64)[list(order)]
+              for order in itertools.permutations(range(3)) for signs in itertools.product((1.0, -1.0), repeat=3)]
+    return [m for m in signed if torch.det(m) > 0]
 
 
 def train(model, inputs, labels, steps: int, lr: float = 3e-3) -> float:
@@ -83,9 +92,11 @@ def cloud_batch(shapes, turns=None, shifts=None) -> Batch:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rotations", type=int, default=100, help="random rotations of every shape to test on")
-    parser.add_argument("--steps", type=int, default=200, help="training steps on the eight canonical shapes")
+    parser.add_argument("--steps", type=int, default=300, help="training steps on the eight canonical shapes")
     parser.add_argument("--voxel-group", default="SO3", help="the voxel model's group (SO3, O3, octa, ...)")
     parser.add_argument("--voxel-channels", type=int, nargs="+", default=[2, 4], help="the voxel model's fields per stage")
+    parser.add_argument("--grid", type=int, default=GRID, help="voxels along each side")
+    parser.add_argument("--voxels-per-cube", type=float, default=VOXELS_PER_CUBE, help="voxels along a cube's side")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--output", default="runs/tetris")
@@ -111,19 +122,25 @@ def main(argv=None) -> dict:
     torch.manual_seed(args.seed)
     model = SteerableCNN3d(args.voxel_group, num_classes=len(SHAPES), channels=args.voxel_channels, kernel_size=5,
                            maximum_frequency=1)
-    volumes = torch.stack([voxelise(s) for s in shapes])
-    seconds = train(model, volumes, labels, args.steps)
+    volumes = torch.stack([voxelise(s, args.grid, args.voxels_per_cube) for s in shapes])
+    seconds = train(model, volumes, labels, args.steps, lr=1e-2)
     with torch.no_grad():
-        test_volumes = torch.stack([voxelise(s @ r.T) for s, r in zip(test_shapes, turns)])
+        test_volumes = torch.stack([voxelise(s @ r.T, args.grid, args.voxels_per_cube) for s, r in zip(test_shapes, turns)])
         predicted = torch.cat([model(chunk).argmax(1) for chunk in test_volumes.split(50)])
-    results[f"SteerableCNN3d {args.voxel_group}"] = dict(accuracy=float((predicted == test_labels).float().mean()),
-                                         cpu_seconds=seconds, parameters=_count(model))
+        cube_volumes = torch.stack([voxelise(s @ c.T, args.grid, args.voxels_per_cube) for c in cube_rotations() for s in shapes])
+        on_cube = torch.cat([model(chunk).argmax(1) for chunk in cube_volumes.split(48)])
+    results[f"SteerableCNN3d {args.voxel_group}"] = dict(
+        accuracy=float((predicted == test_labels).float().mean()), cpu_seconds=seconds, parameters=_count(model),
+        grid_rotations_accuracy=float((on_cube == labels.repeat(24)).float().mean()))
 
     print(f"Trained on the {len(SHAPES)} shapes in one orientation ({args.steps} steps); tested on "
           f"{len(turns)} random rotations:")
     print(f"{'model':30s} {'params':>7s} {'CPU s':>6s} {'accuracy':>9s}")
     for name, r in results.items():
         print(f"{name:30s} {r['parameters']:7d} {r['cpu_seconds']:6.1f} {100 * r['accuracy']:8.1f}%")
+    voxel = next(r for name, r in results.items() if name.startswith("SteerableCNN3d"))
+    print(f"The voxel model under the 24 rotations of the voxel grid (exact symmetries): "
+          f"{100 * voxel['grid_rotations_accuracy']:.1f}%")
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     (output / "results.json").write_text(json.dumps(dict(results=results, rotations=len(turns), steps=args.steps,
