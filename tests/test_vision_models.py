@@ -26,20 +26,27 @@ def image_batch(shape, channels=1, batch=3, dtype=torch.float32, seed=0):
     return torch.randn(batch, channels, *shape, generator=torch.Generator().manual_seed(seed)).to(dtype)
 
 
+def assert_grid_symmetric(model, inputs, head) -> torch.Tensor:
+    """The model's outputs under every exact symmetry of the grid: unchanged logits, or vectors
+    turned by the symmetry. Returns the outputs on ``inputs``."""
+    with torch.no_grad():
+        out = model(inputs)
+        gs = model.gspace
+        for g in grid_symmetries(gs):
+            moved = model(GeometricTensor(inputs, model.in_type).transform(g).tensor)
+            expected = out if head == "invariant" else out @ torch.as_tensor(gs.action_matrix(g), dtype=out.dtype).T
+            assert torch.allclose(moved, expected, rtol=1e-4, atol=1e-4 * out.abs().max()), g
+    assert out.abs().max() > 1e-3
+    return out
+
+
 @pytest.mark.parametrize("head", ["invariant", "vector"])
 @pytest.mark.parametrize("group", GROUPS_2D)
 def test_steerable_cnn_grid_symmetries(group, head):
     torch.manual_seed(0)
     images = image_batch((16, 16), channels=2)
     model = trained_a_little(SteerableCNN(group, in_channels=2, num_classes=3, channels=(2, 3), head=head), images)
-    with torch.no_grad():
-        out = model(images)
-        gs = model.gspace
-        for g in grid_symmetries(gs):
-            moved = model(GeometricTensor(images, model.in_type).transform(g).tensor)
-            expected = out if head == "invariant" else out @ torch.as_tensor(gs.action_matrix(g), dtype=out.dtype).T
-            assert torch.allclose(moved, expected, rtol=1e-4, atol=1e-4 * out.abs().max()), (group, g)
-    assert out.abs().max() > 1e-3
+    assert_grid_symmetric(model, images, head)
 
 
 @pytest.mark.parametrize("group", GROUPS_2D)
@@ -92,13 +99,8 @@ def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head):
     torch.manual_seed(3)
     volumes = image_batch((6, 6, 6), batch=2)
     model = trained_a_little(SteerableCNN3d(group, num_classes=2, channels=(2, 2), head=head), volumes)
+    out = assert_grid_symmetric(model, volumes, head)
     with torch.no_grad():
-        out = model(volumes)
-        gs = model.gspace
-        for g in grid_symmetries(gs):
-            moved = model(GeometricTensor(volumes, model.in_type).transform(g).tensor)
-            expected = out if head == "invariant" else out @ torch.as_tensor(gs.action_matrix(g), dtype=out.dtype).T
-            assert torch.allclose(moved, expected, rtol=1e-4, atol=1e-4 * out.abs().max()), (group, g)
         assert torch.allclose(model.export()(volumes), out, atol=1e-5, rtol=1e-5)
         positions = torch.as_tensor(grid_positions((6, 6, 6)), dtype=volumes.dtype).repeat(2, 1)
         on_graph = model.forward_graph(volumes.flatten(2).transpose(1, 2).reshape(-1, 1), positions,
@@ -160,3 +162,17 @@ def test_farthest_point_sampling_turns_with_the_cloud():
     first = farthest_point_sampling(pos, batch, 10)
     assert len(set(first.tolist())) == 10
     assert torch.equal(farthest_point_sampling(pos @ rotation.T + 1.0, batch, 10), first)
+
+
+def test_vision_models_save_and_load(tmp_path):
+    from eqgraph import gspaces
+    from eqgraph.models import SavableModel
+
+    model = SteerableCNN("D4", num_classes=3, channels=(2, 2)).eval()
+    model.save(tmp_path / "cnn.pt")
+    loaded = SavableModel.from_checkpoint(tmp_path / "cnn.pt").eval()
+    images = image_batch((8, 8))
+    assert torch.equal(loaded(images), model(images))
+    with pytest.raises(ValueError, match="cannot be saved: its argument group="):
+        SteerableCNN(gspaces.rot2dOnR2(4), channels=(2,)).save(tmp_path / "other.pt")
+    assert not (tmp_path / "other.pt").exists()

@@ -26,8 +26,19 @@ class SavableModel(torch.nn.Module):
         _MODEL_CLASSES[cls.__name__] = cls
 
     def checkpoint(self) -> dict:
-        """The model's checkpoint as a dict of plain values and tensors."""
+        """The model's checkpoint as a dict of plain values and tensors. Raises ValueError when a
+        constructor argument is not a plain JSON value (a gspace object, say): such a model
+        could not be rebuilt from the file."""
+        import json
+
         from .. import __version__
+
+        for key, value in self.config.items():
+            try:
+                json.dumps(value)
+            except TypeError:
+                raise ValueError(f"{type(self).__name__} cannot be saved: its argument {key}={value!r} is not a plain "
+                                 "value (build the model with names, e.g. group='C8', to save it)") from None
 
         dtype = next((p.dtype for p in self.parameters() if p.is_floating_point()), torch.get_default_dtype())
         return {"format": CHECKPOINT_FORMAT, "format_version": CHECKPOINT_VERSION, "eqgraph_version": __version__,

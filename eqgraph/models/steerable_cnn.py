@@ -69,7 +69,7 @@ class SteerableCNN(SavableModel):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         gs = named_gspace(group, self.dimensionality, maximum_frequency)
-        self.config = dict(group=group if isinstance(group, str) else None, in_channels=in_channels,
+        self.config = dict(group=group, in_channels=in_channels,
                            num_classes=num_classes, channels=list(channels), kernel_size=kernel_size, head=head,
                            maximum_frequency=maximum_frequency, fourier_samples=fourier_samples)
         fields = FeatureFields(gs, fourier_samples)
