@@ -94,11 +94,14 @@ def test_steerable_cnn_bad_input():
         SteerableCNN("C4", head="orientation")
 
 
-@pytest.mark.parametrize("group,head", [("SO3", "invariant"), ("O3", "vector"), ("octa", "vector"), ("fullocta", "invariant")])
-def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head):
+@pytest.mark.parametrize("group,head,kernel_frequency", [("SO3", "invariant", None), ("SO3", "vector", 1),
+                                                          ("O3", "vector", None), ("octa", "vector", None),
+                                                          ("fullocta", "invariant", 1)])
+def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head, kernel_frequency):
     torch.manual_seed(3)
     volumes = image_batch((6, 6, 6), batch=2)
-    model = trained_a_little(SteerableCNN3d(group, num_classes=2, channels=(2, 2), head=head), volumes)
+    model = SteerableCNN3d(group, num_classes=2, channels=(2, 2), head=head, kernel_frequency=kernel_frequency)
+    model = trained_a_little(model, volumes)
     out = assert_grid_symmetric(model, volumes, head)
     with torch.no_grad():
         assert torch.allclose(model.export()(volumes), out, atol=1e-5, rtol=1e-5)

@@ -18,13 +18,14 @@ class ConvBlock(EquivariantModule):
         kernel_size: odd stencil size.
         fields: the :class:`FeatureFields` recipe.
         activation: apply the nonlinearity (False ends a residual branch).
+        kernel_frequency: the kernels' band limit (see :class:`GridGraphConv`).
     """
 
     def __init__(self, in_type: FieldType, out_type: FieldType, kernel_size: int, fields: FeatureFields,
-                 activation: bool = True):
+                 activation: bool = True, kernel_frequency: int | None = None):
         super().__init__()
         self.in_type, self.out_type = in_type, out_type
-        self.conv = GridGraphConv(in_type, out_type, kernel_size, bias=False)
+        self.conv = GridGraphConv(in_type, out_type, kernel_size, bias=False, maximum_frequency=kernel_frequency)
         self.norm = fields.norm(out_type)
         self.activation = fields.nonlinearity(out_type) if activation else None
 

@@ -28,6 +28,8 @@ class GridGraphConv(EquivariantModule):
         in_type, out_type: field types on a 2D or 3D gspace.
         kernel_size: odd stencil size.
         bias: learn an invariant bias.
+        maximum_frequency: band limit of the kernels' angular frequencies (None: the stencil's
+            default); lower limits give smoother kernels, closer to equivariant off the grid.
 
     Shapes:
         - **input:** :math:`(B, c_{in}, *S)`, or node features :math:`(N, c_{in})` with coords
@@ -36,7 +38,8 @@ class GridGraphConv(EquivariantModule):
         - **output:** :math:`(B, c_{out}, *S)` or :math:`(N, c_{out})`
     """
 
-    def __init__(self, in_type: FieldType, out_type: FieldType, kernel_size: int, bias: bool = True):
+    def __init__(self, in_type: FieldType, out_type: FieldType, kernel_size: int, bias: bool = True,
+                 maximum_frequency: int | None = None):
         super().__init__()
         d = in_type.gspace.dimensionality
         if d not in GRID_CONVS:
@@ -45,8 +48,10 @@ class GridGraphConv(EquivariantModule):
             raise ValueError(f"kernel_size must be an odd integer >= 1, got {kernel_size!r}")
         grid_conv, point_conv = GRID_CONVS[d]
         self.in_type, self.out_type, self.kernel_size = in_type, out_type, kernel_size
-        self.grid = grid_conv(in_type, out_type, kernel_size, padding=(kernel_size - 1) // 2, bias=bias)
-        self.graph = point_conv(in_type, out_type, rings=grid_rings(kernel_size), bias=bias, initialize=False)
+        self.grid = grid_conv(in_type, out_type, kernel_size, padding=(kernel_size - 1) // 2, bias=bias,
+                              maximum_frequency=maximum_frequency)
+        self.graph = point_conv(in_type, out_type, rings=grid_rings(kernel_size), bias=bias, initialize=False,
+                                maximum_frequency=maximum_frequency)
         for name in ("weights", "bias"):  # the point layer runs on the grid layer's parameters
             if name in self.graph._parameters:
                 del self.graph._parameters[name]

@@ -17,13 +17,16 @@ class ResidualBlock(EquivariantModule):
         field_type: the input and output type, ``fields.type(n)``.
         kernel_size: odd stencil size of both convolutions.
         fields: the :class:`FeatureFields` recipe.
+        kernel_frequency: the kernels' band limit (see :class:`GridGraphConv`).
     """
 
-    def __init__(self, field_type: FieldType, kernel_size: int, fields: FeatureFields):
+    def __init__(self, field_type: FieldType, kernel_size: int, fields: FeatureFields,
+                 kernel_frequency: int | None = None):
         super().__init__()
         self.in_type = self.out_type = field_type
-        self.first = ConvBlock(field_type, field_type, kernel_size, fields)
-        self.second = ConvBlock(field_type, field_type, kernel_size, fields, activation=False)
+        self.first = ConvBlock(field_type, field_type, kernel_size, fields, kernel_frequency=kernel_frequency)
+        self.second = ConvBlock(field_type, field_type, kernel_size, fields, activation=False,
+                                kernel_frequency=kernel_frequency)
         self.activation = fields.nonlinearity(field_type)
 
     def forward(self, x: GeometricTensor, graph=None) -> GeometricTensor:

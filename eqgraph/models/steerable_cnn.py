@@ -49,6 +49,9 @@ class SteerableCNN(SavableModel):
         head: ``"invariant"`` or ``"vector"``.
         maximum_frequency: band limit for continuous groups.
         fourier_samples: group elements the Fourier ELU samples (None: its default).
+        kernel_frequency: band limit of the convolution kernels' angular frequencies (None: the
+            stencil's default); a low one gives smoother kernels, closer to equivariant under
+            rotations off the grid.
 
     Shapes:
         - **input:** :math:`(B, C_{in}, H, W)` (a tensor or a ``GeometricTensor``)
@@ -59,7 +62,7 @@ class SteerableCNN(SavableModel):
 
     def __init__(self, group: str | GSpace = "C8", in_channels: int = 1, num_classes: int = 10,
                  channels: Sequence[int] = (8, 16, 32), kernel_size: int = 5, head: str = "invariant",
-                 maximum_frequency: int = 3, fourier_samples: int | None = None):
+                 maximum_frequency: int = 3, fourier_samples: int | None = None, kernel_frequency: int | None = None):
         super().__init__()
         if head not in HEADS:
             raise ValueError(f"head must be one of {HEADS}, got {head!r}")
@@ -71,15 +74,16 @@ class SteerableCNN(SavableModel):
         gs = named_gspace(group, self.dimensionality, maximum_frequency)
         self.config = dict(group=group, in_channels=in_channels,
                            num_classes=num_classes, channels=list(channels), kernel_size=kernel_size, head=head,
-                           maximum_frequency=maximum_frequency, fourier_samples=fourier_samples)
+                           maximum_frequency=maximum_frequency, fourier_samples=fourier_samples,
+                           kernel_frequency=kernel_frequency)
         fields = FeatureFields(gs, fourier_samples)
         self.gspace, self.head_kind = gs, head
         self.in_type = gs.type(*[gs.trivial_repr] * in_channels)
         types = [fields.type(c) for c in channels]
         self.entries = torch.nn.ModuleList(
-            [ConvBlock(self.in_type, types[0], kernel_size, fields)]
-            + [ConvBlock(a, b, 3, fields) for a, b in zip(types, types[1:])])
-        self.residuals = torch.nn.ModuleList([ResidualBlock(t, 3, fields) for t in types])
+            [ConvBlock(self.in_type, types[0], kernel_size, fields, kernel_frequency=kernel_frequency)]
+            + [ConvBlock(a, b, 3, fields, kernel_frequency=kernel_frequency) for a, b in zip(types, types[1:])])
+        self.residuals = torch.nn.ModuleList([ResidualBlock(t, 3, fields, kernel_frequency) for t in types])
         self.pools = torch.nn.ModuleList([PointwiseAvgPool(t, 2) for t in types[:-1]])
         self.readout = Readout(types[-1], fields, num_classes, head)
 
@@ -170,5 +174,6 @@ class SteerableCNN3d(SteerableCNN):
 
     def __init__(self, group: str | GSpace = "SO3", in_channels: int = 1, num_classes: int = 10,
                  channels: Sequence[int] = (4, 8), kernel_size: int = 3, head: str = "invariant",
-                 maximum_frequency: int = 1, fourier_samples: int | None = None):
-        super().__init__(group, in_channels, num_classes, channels, kernel_size, head, maximum_frequency, fourier_samples)
+                 maximum_frequency: int = 1, fourier_samples: int | None = None, kernel_frequency: int | None = None):
+        super().__init__(group, in_channels, num_classes, channels, kernel_size, head, maximum_frequency, fourier_samples,
+                         kernel_frequency)
