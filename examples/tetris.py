@@ -95,8 +95,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--steps", type=int, default=300, help="training steps on the eight canonical shapes")
     parser.add_argument("--voxel-group", default="SO3", help="the voxel model's group (SO3, O3, octa, ...)")
     parser.add_argument("--voxel-channels", type=int, nargs="+", default=[2, 4], help="the voxel model's fields per stage")
-    parser.add_argument("--kernel-frequency", type=int, default=1,
-                        help="band limit of the voxel model's kernels (lower: smoother, closer to invariant off the grid)")
+    parser.add_argument("--kernel-frequency", type=lambda v: None if v == "none" else int(v), default=1,
+                        help="band limit of the voxel model's kernels (lower: smoother, closer to invariant off the "
+                             "grid; 'none': the stencil's default)")
     parser.add_argument("--grid", type=int, default=GRID, help="voxels along each side")
     parser.add_argument("--voxels-per-cube", type=float, default=VOXELS_PER_CUBE, help="voxels along a cube's side")
     parser.add_argument("--seed", type=int, default=0)
