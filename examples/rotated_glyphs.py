@@ -193,6 +193,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--test", type=int, default=1000, help="test images of each kind")
     parser.add_argument("--group", default="C16", help="the steerable model's group (C<N>, D<N>, SO2, O2)")
     parser.add_argument("--channels", type=int, nargs="+", default=[3, 6, 8], help="fields per stage")
+    parser.add_argument("--kernel-frequency", type=lambda v: None if v == "none" else int(v), default=None,
+                        help="band limit of the steerable model's kernels ('none': the stencil's default)")
     parser.add_argument("--graph-test", type=int, default=100, help="rotated test images for the graph runs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
@@ -206,7 +208,8 @@ def main(argv=None) -> dict:
     images, labels, _ = data["train"]
 
     torch.manual_seed(args.seed)
-    steerable = SteerableCNN(args.group, in_channels=1, num_classes=len(LETTERS), channels=args.channels)
+    steerable = SteerableCNN(args.group, in_channels=1, num_classes=len(LETTERS), channels=args.channels,
+                             kernel_frequency=args.kernel_frequency)
     steerable_name = f"SteerableCNN {args.group}"
     widths = plain_widths_matching(parameter_count(steerable), len(args.channels))
     results, curves, models = {}, {}, {}

@@ -103,8 +103,9 @@ class SteerableCNN(SavableModel):
                       num_graphs: int | None = None) -> torch.Tensor:
         r"""The same network on points at pixel coordinates (``grid_positions`` of ``image_shape``:
         centred, spacing 1, coordinate 0 along the rows): stencil neighbourhoods from
-        :func:`eqgraph.graph.grid_stencil` (sums rescaled where pixels are missing), pooling by :func:`eqgraph.graph.pool_grid_cells`, means
-        over each graph's nodes. On all the pixels of the images it gives :meth:`forward`'s output.
+        :func:`eqgraph.graph.grid_stencil` (sums rescaled where pixels are missing), pooling by
+        :func:`eqgraph.graph.pool_grid_cells`, means over each graph's nodes. On all the pixels of
+        the images it gives :meth:`forward`'s output.
 
         Shapes:
             - **x:** :math:`(N, C_{in})`, **pos:** :math:`(N, 2)`, **batch:** :math:`(N,)`
@@ -121,8 +122,10 @@ class SteerableCNN(SavableModel):
         for stage, (entry, residual) in enumerate(zip(self.entries, self.residuals)):
             if stage:
                 h, batch, shape = pool_grid_cells(h, batch, shape)
-            h = entry(h, grid_stencil(h.coords, batch, shape, entry.conv.half_width))
-            h = residual(h, grid_stencil(h.coords, batch, shape, 1))
+            stencil = grid_stencil(h.coords, batch, shape, 1)  # the residual blocks' 3x3
+            half = entry.conv.half_width
+            h = entry(h, stencil if half == 1 else grid_stencil(h.coords, batch, shape, half))
+            h = residual(h, stencil)
         return self.readout(h, batch, num_graphs)
 
     def _checked_image(self, x) -> GeometricTensor:
