@@ -111,15 +111,15 @@ def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head, kernel_fr
         assert torch.allclose(on_graph, out, atol=1e-4 * out.abs().max())
 
 
-def clouds(count, points, seed):
+def clouds(count, points, seed, d=3):
     from torch_geometric.data import Data
 
     generator = torch.Generator().manual_seed(seed)
-    return [Data(pos=torch.randn(points, 3, generator=generator, dtype=torch.float64),
+    return [Data(pos=torch.randn(points, d, generator=generator, dtype=torch.float64),
                  x=torch.randn(points, 2, generator=generator, dtype=torch.float64)) for _ in range(count)]
 
 
-@pytest.mark.parametrize("group", ["SO3", "O3"])
+@pytest.mark.parametrize("group", ["SO3", "O3", "SO2", "O2"])
 def test_point_cloud_classifier_is_invariant_under_random_rotations(group):
     from torch_geometric.data import Batch
 
@@ -128,12 +128,13 @@ def test_point_cloud_classifier_is_invariant_under_random_rotations(group):
 
     torch.manual_seed(4)
     model = PointCloudClassifier(group, num_classes=3, in_channels=2, channels=8, radii=(1.5, 3.0), samples=(6, 2)).double()
-    items = clouds(3, 16, seed=5)
-    out = model(Batch.from_data_list(items))
     gs = model.in_type.gspace
+    items = clouds(3, 16, seed=5, d=gs.dimensionality)
+    out = model(Batch.from_data_list(items))
     for g in random_elements(gs.fibergroup, 4, generator=6):
         rotation = torch.as_tensor(gs.action_matrix(g))
-        moved = [type(d)(pos=d.pos @ rotation.T + torch.randn(3, dtype=torch.float64), x=d.x) for d in items]
+        shift = torch.randn(gs.dimensionality, dtype=torch.float64)
+        moved = [type(d)(pos=d.pos @ rotation.T + shift, x=d.x) for d in items]
         assert torch.allclose(model(Batch.from_data_list(moved)), out, atol=1e-10)
     assert out.abs().max() > 1e-4
     assert set(model.train().state_dict()) == set(model.eval().state_dict())
@@ -152,6 +153,10 @@ def test_point_cloud_classifier_bad_input_and_voxel_sampling():
         model(Batch.from_data_list([Data(pos=torch.randn(12, 3), x=torch.randn(12, 3))]))
     with pytest.raises(ValueError, match="needs samples"):
         PointCloudClassifier("SO3", radii=(1.0,), samples=None)
+    with pytest.raises(ValueError, match="group must be one of"):
+        PointCloudClassifier("octa", radii=(1.0,), samples=(4,))
+    with pytest.raises(ValueError, match=r"needs data.pos \[N, 3\], got \(12, 2\)"):
+        model(Batch.from_data_list([Data(pos=torch.randn(12, 2), x=torch.randn(12, 2))]))
     voxel = PointCloudClassifier("O3", num_classes=2, channels=4, lmax=1, radii=(1.0, 2.0), sampling="voxel")
     assert voxel(Batch.from_data_list([Data(pos=torch.randn(30, 3))] * 2)).shape == (2, 2)
 

@@ -8,34 +8,48 @@ from torch_geometric.utils import scatter
 
 from ..fields import FieldType, GeometricTensor
 from ..graph import bipartite_radius_graph, farthest_point_sampling, radius_graph, voxel_grid_centres
-from ..nn import EquivariantModule, Gate, R3PointConv
+from ..gspaces import GSpace
+from ..nn import EquivariantModule, Gate, R2PointConv, R3PointConv
 from .feature_fields import named_gspace
 from .saving import SavableModel
 
 SAMPLINGS = ("fps", "voxel")
+PLANAR = ("SO2", "O2")
+
+
+def hidden_type(gs: GSpace, multiplicities) -> FieldType:
+    """``multiplicities[l]`` fields of rotation order l: e3nn's ``le``/``lo`` alternating with l
+    (as the spherical harmonics) in 3D, the frequency-l irreps (of the rotations, for O(2)) in 2D."""
+    if gs.dimensionality == 3:
+        return FieldType.from_e3nn("+".join(f"{m}x{l}{'e' if l % 2 == 0 else 'o'}"
+                                            for l, m in enumerate(multiplicities) if m), gs)
+    reflections = gs.fibergroup.name == "O(2)"
+    irrep = [gs.irrep(0, 0) if reflections else gs.irrep(0)] + \
+            [gs.irrep(1, l) if reflections else gs.irrep(l) for l in range(1, len(multiplicities))]
+    return gs.type(*[r for r, m in zip(irrep, multiplicities) for _ in range(m)])
 
 
 class PointCloudClassifier(SavableModel):
     r"""Classifies point clouds (PyG batches with ``pos``, and ``x`` when ``in_channels`` > 0)
-    with logits invariant to the rotations (``"SO3"``) or rotations and reflections (``"O3"``) of
-    the clouds and to translations. Stage :math:`s`:
+    with logits invariant to the rotations (``"SO3"``, or ``"SO2"`` for planar clouds) or rotations
+    and reflections (``"O3"``, ``"O2"``) of the clouds and to translations. Stage :math:`s`:
 
     .. math::
         h \leftarrow \mathrm{Gate}\big(\mathrm{conv}_{r_s}(h)\big) \text{ on the radius-}r_s
         \text{ graph}, \qquad h \leftarrow \mathrm{Gate}\big(\mathrm{conv}_{r_s}(h \to c)\big)
         \text{ onto centres } c,
 
-    with :class:`R3PointConv` (Bessel radial basis and a radial MLP, mean over neighbours),
+    with :class:`R3PointConv` or :class:`R2PointConv` (Bessel radial basis and a radial MLP, mean over neighbours),
     e3nn's gate, and ``samples[s]`` centres per cloud by farthest-point sampling (or the centres
     of the occupied voxels of side ``radii[s]``); then the mean of the invariant features over
     each cloud and a two-layer MLP.
 
     Args:
-        group: ``"SO3"`` or ``"O3"`` (or a 3D gspace with e3nn irreps).
+        group: ``"SO3"``, ``"O3"``, ``"SO2"`` or ``"O2"``.
         num_classes: logits out.
         in_channels: invariant input features per point (``data.x``); 0 uses a constant.
         channels: invariant channels of the hidden fields; they also hold ``channels // 2``
-            vectors and ``channels // 4`` rank-2 fields up to ``lmax``.
+            fields of rotation order 1 and ``channels // 4`` of order 2, up to ``lmax``.
         lmax: the highest rotation order of the hidden fields.
         radii: the convolution radius of each stage.
         samples: the centres per cloud after each stage (``"fps"``); ``None`` keeps all points.
@@ -43,7 +57,7 @@ class PointCloudClassifier(SavableModel):
         num_radial, radial_mlp: the radial basis size and the radial MLP's hidden widths.
 
     Shapes:
-        - **input:** a batch with ``pos`` :math:`(N, 3)`, ``batch`` :math:`(N,)` (and ``x`` :math:`(N, C_{in})`)
+        - **input:** a batch with ``pos`` :math:`(N, d)`, ``batch`` :math:`(N,)` (and ``x`` :math:`(N, C_{in})`)
         - **output:** :math:`(B, \text{classes})`
     """
 
@@ -59,14 +73,14 @@ class PointCloudClassifier(SavableModel):
             raise ValueError(f"samples must give a positive count for each of the {len(radii)} stages, got {samples!r}")
         if sampling == "fps" and samples is None:
             raise ValueError("sampling='fps' needs samples (centres per cloud after each stage)")
-        gs = named_gspace(group, 3, lmax)
+        if group not in PLANAR + ("SO3", "O3"):
+            raise ValueError(f"group must be one of {PLANAR + ('SO3', 'O3')}, got {group!r}")
+        gs = named_gspace(group, 2 if group in PLANAR else 3, lmax)
         self.config = dict(group=group, num_classes=num_classes, in_channels=in_channels, channels=channels, lmax=lmax,
                            radii=[float(r) for r in radii], samples=None if samples is None else list(samples),
                            sampling=sampling, num_radial=num_radial, radial_mlp=list(radial_mlp))
-        self.in_type = FieldType.from_e3nn(f"{max(in_channels, 1)}x0e", gs)
-        hidden = "+".join(f"{m}x{l}{'e' if l % 2 == 0 else 'o'}"
-                          for l, m in enumerate([channels, channels // 2, channels // 4][:lmax + 1]) if m)
-        self.hidden_type = FieldType.from_e3nn(hidden, gs)
+        self.in_type = gs.type(*[gs.trivial_repr] * max(in_channels, 1))
+        self.hidden_type = hidden_type(gs, [channels, channels // 2, channels // 4][:lmax + 1])
         self.blocks, previous = torch.nn.ModuleList(), self.in_type
         for radius in radii:
             for _ in ("on the points", "onto the centres"):
@@ -97,8 +111,9 @@ class PointCloudClassifier(SavableModel):
         return voxel_grid_centres(pos, batch, self.config["radii"][stage])
 
     def _checked_features(self, data, pos) -> torch.Tensor:
-        if pos is None or pos.dim() != 2 or pos.shape[1] != 3:
-            raise ValueError(f"{type(self).__name__} needs data.pos [N, 3], got "
+        d = self.in_type.gspace.dimensionality
+        if pos is None or pos.dim() != 2 or pos.shape[1] != d:
+            raise ValueError(f"{type(self).__name__} needs data.pos [N, {d}], got "
                              f"{None if pos is None else tuple(pos.shape)}")
         expected = self.config["in_channels"]
         x = getattr(data, "x", None)
@@ -122,8 +137,9 @@ class GatedPointConv(EquivariantModule):
         gates = FieldType(gs, [gs.trivial_repr] * len(gated))
         self.gate = Gate(scalars, gates, gated)
         self.in_type, self.out_type = in_type, self.gate.out_type
-        self.conv = R3PointConv(in_type, self.gate.in_type, cutoff=radius, n_radial=num_radial,
-                                radial_mlp=list(radial_mlp), aggr="mean")
+        conv = R2PointConv if gs.dimensionality == 2 else R3PointConv
+        self.conv = conv(in_type, self.gate.in_type, cutoff=radius, n_radial=num_radial, radial_mlp=list(radial_mlp),
+                         aggr="mean")
 
     def forward(self, x, edge_index: torch.Tensor) -> GeometricTensor:
         return self.gate(self.conv(x, edge_index))
