@@ -1,5 +1,5 @@
 """The hidden fields of the vision models: which gspace a group name means, and for it the
-field type, nonlinearity, batch norm and invariant read-out that go together."""
+field type, nonlinearity and batch norm that go together."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .. import gspaces
 from ..fields import FieldType
 from ..gspaces import GSpace
-from ..nn import EquivariantModule, FourierELU, IIDBatchNorm, InnerBatchNorm, ReLU
+from ..nn import EquivariantModule, FourierELU, IIDBatchNorm, InnerBatchNorm, ReLU, band_limited_regular
 
 GROUPS_2D = {"C": lambda n, L: gspaces.rot2dOnR2(n), "D": lambda n, L: gspaces.flipRot2dOnR2(n),
              "SO2": lambda L: gspaces.rot2dOnR2(-1, maximum_frequency=L),
@@ -54,13 +54,12 @@ class FeatureFields:
     def type(self, channels: int) -> FieldType:
         if self.finite:
             return self.gspace.type(*[self.gspace.regular_repr] * channels)
-        return self.nonlinearity_for(channels).in_type
+        return self.gspace.type(*[band_limited_regular(self.gspace.irreps)] * channels)
 
     def nonlinearity(self, field_type: FieldType) -> EquivariantModule:
-        return ReLU(field_type) if self.finite else self.nonlinearity_for(len(field_type))
-
-    def nonlinearity_for(self, channels: int) -> EquivariantModule:
-        return FourierELU(self.gspace, channels, self.gspace.irreps, N=self.samples, grid_symmetric=True)
+        if self.finite:
+            return ReLU(field_type)
+        return FourierELU(self.gspace, len(field_type), self.gspace.irreps, N=self.samples, grid_symmetric=True)
 
     def norm(self, field_type: FieldType) -> EquivariantModule:
         return InnerBatchNorm(field_type) if self.finite else IIDBatchNorm(field_type)

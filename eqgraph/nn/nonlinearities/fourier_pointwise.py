@@ -39,9 +39,16 @@ class FourierPointwise(SampledPointwise):
                  N: int | None = None, grid_symmetric: bool = False):
         irreps = list(irreps)
         multiplicities = [ir.size // ir.sum_of_squares_constituents for ir in irreps]
-        field = directsum([ir for ir, m in zip(irreps, multiplicities) for _ in range(m)], name="spectral_regular")
+        field = band_limited_regular(irreps)
         elements = group_grid(gspace.fibergroup, N or SAMPLES_PER_COEFFICIENT * field.size, grid_symmetric)
         columns = [irrep_values(ir, elements)[:, :, :m].transpose(0, 2, 1).reshape(len(elements), -1) * np.sqrt(ir.size)
                    for ir, m in zip(irreps, multiplicities)]  # column j of psi(g), j < m, one after another
         sampling = np.concatenate(columns, axis=1) / np.sqrt(field.size)
         super().__init__(FieldType(gspace, [field] * channels), sampling, function)
+
+
+def band_limited_regular(irreps: Sequence[Representation]) -> Representation:
+    """The field of :class:`FourierPointwise` on ``irreps``: each irrep :math:`\\psi` repeated
+    :math:`d_\\psi / e_\\psi` times (the regular representation, band-limited)."""
+    return directsum([ir for ir in irreps for _ in range(ir.size // ir.sum_of_squares_constituents)],
+                     name="spectral_regular")
