@@ -171,7 +171,7 @@ def test_learnable_radial_kernels_vanish_at_the_cutoff(layer):
 
 
 def test_fused_and_blockwise_messages_agree(monkeypatch, float64):
-    import eqgraph.nn.conv.channelwise_point_conv as module
+    import eqgraph.nn.conv.channelwise_messages as module
 
     gs = gspaces.flipRot3dOnR3()
     field = FieldType.from_e3nn("3x0e+2x1o+2x2e", gs)

@@ -11,6 +11,8 @@ from ..group import directsum
 from ..kernels import RadialProfile
 from ..nn import ChannelwisePointConv, ElementwiseTensorProduct, Gate, Linear, R3PointConv, TensorProductModule
 from ..nn.conv import EdgeGeometry
+from .exported_interaction import ExportedInteraction
+from .exported_symmetric_product import ExportedSymmetricProduct
 
 INTERACTIONS = ("channelwise", "full")
 
@@ -76,6 +78,10 @@ class SymmetricProduct(torch.nn.Module):
             total = total + term.tensor
         return GeometricTensor(total.index_select(1, self.field_major), self.feature_type, a.coords)
 
+    def export(self) -> torch.nn.Module:
+        """The same on plain tensors ``[N, c]``."""
+        return ExportedSymmetricProduct(self)
+
 
 class InteractionBlock(torch.nn.Module):
     r"""One message-passing layer of :class:`EquivariantPotential`:
@@ -124,3 +130,7 @@ class InteractionBlock(torch.nn.Module):
         x = self.linear_down(m) + self.self_connection(h, species)
         out = self.gate(x) if self.gate is not None else GeometricTensor(torch.nn.functional.silu(x.tensor), x.type, x.coords)
         return out + h if self.residual else out
+
+    def export(self, normalization: torch.Tensor) -> torch.nn.Module:
+        """The block on plain tensors, its messages multiplied by ``normalization``."""
+        return ExportedInteraction(self, normalization)

@@ -7,6 +7,7 @@ import torch
 from torch_geometric.utils import scatter
 
 from .atomic_graph import build_atomic_graph, structure_tensors
+from .exported_potential import ExportedPotential
 from .saving import SavableModel
 from .statistics import dataset_statistics
 from .trunk import AtomicTrunk
@@ -117,6 +118,11 @@ class EquivariantPotential(SavableModel):
         scalars = self.trunk.scalar_channels
         raw = sum(readout(h.tensor[:, :scalars]) for readout, h in zip(self.readouts, features)).squeeze(-1)
         return raw * self.energy_scale + self.energy_shift[index]
+
+    def export(self) -> torch.nn.Module:
+        """An :class:`ExportedPotential`: atomic energies from ``(z, pos, edge_index, edge_delta=None)``
+        in plain torch, for ``torch.export`` and deployment without eqgraph's machinery."""
+        return ExportedPotential(self)
 
     @torch.no_grad()
     def fit_statistics(self, dataset_or_loader) -> dict[str, float]:

@@ -11,17 +11,12 @@ import torch
 from ...fields import FieldType, GeometricTensor
 from ...kernels import BesselRadial, RadialProfile, RadialSlots
 from ...kernels.bandlimit import POINT_MAXIMUM_FREQUENCY
+from .channelwise_messages import channelwise_messages
+from .edge_chunks import aggregate_edges, chunk_edges
 from .edge_geometry import EdgeGeometry
 from .irrep_paths import irrep_copies, irreps_only
 from .point_graph_layer import PointGraphLayer
 from .radial_network import RadialNetwork
-
-
-FUSED_MESSAGE_ELEMENTS = 2 ** 23
-"""Up to this many message values per input irrep (32 MiB in float32) the radial weights are spread
-over the rows by one gather and the messages aggregated per input irrep; beyond, per block. Measured
-on a force-training step (32 channels, lmax 2): the gather saved 16% at 11,000 edges and cost 15% at
-43,000."""
 
 
 class ChannelwisePointConv(PointGraphLayer):
@@ -92,6 +87,10 @@ class ChannelwisePointConv(PointGraphLayer):
         self.in_copies = irrep_copies(in_type)
         self._build_paths(gspace, representation_of, targets, limit)
         self.radial_network = RadialNetwork(radial.size, radial_mlp, self.weight_numel)
+        per_edge = sum(self.radial_network.widths) + 2 * self.in_type.size + sum(
+            K * (c.multiplicity + c.dimension) for K, c in zip(self._row_counts, self.in_copies))
+        self.edge_chunk_size = chunk_edges(per_edge)
+        """Edges per chunk on large graphs (see :mod:`eqgraph.nn.conv.edge_chunks`); None: never chunk."""
 
     # ------------------------------------------------------------------ construction
     def _build_paths(self, gspace, representation_of, targets, limit) -> None:
@@ -156,11 +155,13 @@ class ChannelwisePointConv(PointGraphLayer):
         """
         x_src, x_dst, geometry = self._checked_graph(x, edge_index, edge_delta, geometry)
         features = x_src.tensor if self.in_order is None else x_src.tensor.index_select(1, self.in_order)
-        weights = self.radial_network(geometry.radial)
-        x_j = features.index_select(0, edge_index[0])
+
+        def messages(sources, harmonics, radial):
+            return self._messages(features.index_select(0, sources), harmonics, self.radial_network(radial))
+
         # each input irrep's messages aggregated on their own: no edge-sized concatenation (nor its zero-filled gradients)
-        out = torch.cat([self.aggr_module(piece, edge_index[1], dim_size=x_dst.shape[0], dim=0)
-                         for piece in self._messages(x_j, geometry.harmonics, weights)], dim=1)
+        out = aggregate_edges(messages, edge_index, (geometry.harmonics, geometry.radial), x_dst.shape[0],
+                              self.aggr == "mean", self.edge_chunk_size)
         if self.num_neighbors is not None:
             out = out / math.sqrt(self.num_neighbors)
         return GeometricTensor(out.index_select(1, self.out_order), self.out_type, x_dst.coords)
@@ -171,31 +172,30 @@ class ChannelwisePointConv(PointGraphLayer):
         return torch.cat(self._messages(x_j, harmonics, weights), dim=1)
 
     def _messages(self, x_j: torch.Tensor, harmonics: torch.Tensor, weights: torch.Tensor) -> list[torch.Tensor]:
-        """The messages in pieces to aggregate one by one, in the layer's internal order (input irrep,
-        target, element, component, copy): one piece per input irrep on graphs small enough for the
-        radial weights to be spread over all rows by one gather, one per (input irrep, target) block
-        beyond (where that spread copy would cost more memory traffic than it saves)."""
-        E = x_j.shape[0]
-        inputs = x_j.split([c.multiplicity * c.dimension for c in self.in_copies], dim=1)
-        path_weights = weights.split(self._weight_counts, dim=1)
-        pieces = []
-        for i, (f, w, copies) in enumerate(zip(inputs, path_weights, self.in_copies)):
-            m, d, K = copies.multiplicity, copies.dimension, self._row_counts[i]
-            angular = (harmonics @ getattr(self, f"angular_{i}")).view(E, K, d)
-            if d == 1:  # a scalar input: an outer product, cheaper broadcast than batched
-                z = angular * f.view(E, 1, m)
-            else:
-                z = torch.bmm(angular, f.view(E, m, d).transpose(1, 2))  # [E, K, m]
-            w = w.view(E, w.shape[1] // m, m)
-            if E * K * m <= FUSED_MESSAGE_ELEMENTS:
-                pieces.append((z * w.index_select(1, getattr(self, f"weight_rows_{i}"))).view(E, K * m))
-                continue
-            blocks = self._blocks[i]
-            z_blocks = z.split([A * d_out for A, d_out in blocks], dim=1)
-            for (A, d_out), z_block, w_block in zip(blocks, z_blocks, w.split([A for A, _ in blocks], dim=1)):
-                pieces.append((z_block.view(E, A, d_out, m) * w_block.view(E, A, 1, m)).reshape(E, A * d_out * m))
-        return pieces
+        return channelwise_messages(x_j, harmonics, weights, self.angular_maps(), self._weight_rows(), self.plan,
+                                    fused=None)
+
+    @property
+    def plan(self) -> tuple[tuple[int, int, int, tuple[tuple[int, int], ...]], ...]:
+        """Per input irrep ``(multiplicity m, dimension d, rows K, ((A, d_out) per target))``."""
+        return tuple((c.multiplicity, c.dimension, K, tuple(blocks))
+                     for c, K, blocks in zip(self.in_copies, self._row_counts, self._blocks))
+
+    def angular_maps(self) -> list[torch.Tensor]:
+        """Per input irrep, ``[S, K * d]``: the stacked angular maps applied to the harmonics."""
+        return [getattr(self, f"angular_{i}") for i in range(len(self.in_copies))]
+
+    def _weight_rows(self) -> list[torch.Tensor]:
+        return [getattr(self, f"weight_rows_{i}") for i in range(len(self.in_copies))]
+
+    def export(self) -> torch.nn.Module:
+        """A plain :class:`ExportedChannelwisePointConv` computing this layer from tensors:
+        ``forward(x, pos, edge_index, edge_delta=None)``."""
+        from ..plain.channelwise_point_conv import ExportedChannelwisePointConv
+
+        return ExportedChannelwisePointConv(self)
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}({self.in_type} -> {len(self.out_type)} path fields, radial={self.radial_profile}, "
                 f"J <= {self.maximum_frequency}, network={self.radial_network.extra_repr()})")
+

@@ -5,6 +5,8 @@ from typing import NamedTuple
 
 import torch
 
+from ...kernels.harmonics import harmonics as harmonic_values
+
 
 class EdgeGeometry(NamedTuple):
     """Computed once per graph by ``conv.edge_geometry(...)`` and passed to every layer with the
@@ -24,3 +26,10 @@ class EdgeGeometry(NamedTuple):
 def edge_offsets(pos_src: torch.Tensor, pos_dst: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
     """``[E, d]``: ``pos_src[edge_index[0]] - pos_dst[edge_index[1]]``."""
     return pos_src.index_select(0, edge_index[0]) - pos_dst.index_select(0, edge_index[1])
+
+
+def edge_harmonics(delta: torch.Tensor, maximum_frequency: int, harmonic_change: torch.Tensor | None) -> torch.Tensor:
+    """``[E, S]``: the harmonics of degree up to ``maximum_frequency`` of the offsets ``delta [E, d]``,
+    moved to the group's irrep basis by ``harmonic_change`` (None: already there)."""
+    values = torch.cat(harmonic_values(delta, maximum_frequency), dim=-1)
+    return values if harmonic_change is None else values @ harmonic_change

@@ -12,9 +12,11 @@ from ...fields import FieldType, GeometricTensor
 from ...kernels import BesselRadial, GaussianRings, RadialProfile, RadialSlots, default_sigma
 from ..init import generalized_he_init
 from ..trivial_bias import trivial_bias_expansion
+from .edge_chunks import aggregate_edges, chunk_edges
 from .edge_geometry import EdgeGeometry
 from .irrep_paths import IrrepPaths
 from .layout import KernelLayout, check_field_types
+from .path_contraction import PathGroup, contract_paths, values_per_edge
 from .point_graph_layer import PointGraphLayer
 from .radial_network import RadialNetwork
 
@@ -114,6 +116,15 @@ class PointConv(PointGraphLayer):
             index = np.where(path.weight_index < 0, self.layout.size, path.weight_index)  # -1: the zero slot
             self.register_buffer(f"weight_index_{n}", torch.as_tensor(index.reshape(-1)), persistent=False)
             self._path_shapes.append(tuple(int(s) for s in path.weight_index.shape) + (int(maps.shape[1]), int(maps.shape[2])))
+        self._in_sizes = tuple(c.multiplicity * c.dimension for c in self.paths.in_copies)
+        self._groups = tuple(
+            PathGroup(copies.multiplicity, copies.dimension,
+                      tuple((n, path.in_index, self._path_shapes[n][1], self._path_shapes[n][2], self._path_shapes[n][5])
+                            for n, path in enumerate(self.paths.paths) if path.out_index == o))
+            for o, copies in enumerate(self.paths.out_copies))
+        hidden = 0 if self.radial_mlp is None else sum(self.radial_mlp.widths[1:])
+        self.edge_chunk_size = chunk_edges(values_per_edge(self.in_type.size, radial_size, self._groups) + hidden)
+        """Edges per chunk on large graphs (see :mod:`eqgraph.nn.conv.edge_chunks`); None: never chunk."""
 
     def _radial_rms(self, support: float) -> np.ndarray:
         """Root-mean-square of every radial function over a ball of radius ``support``."""
@@ -142,9 +153,17 @@ class PointConv(PointGraphLayer):
         """
         x_src, x_dst, geometry = self._checked_graph(x, edge_index, edge_delta, geometry)
         features = x_src.tensor if self.in_matrix is None else x_src.tensor @ self.in_matrix.T
-        radial = geometry.radial if self.radial_mlp is None else self.radial_mlp(geometry.radial)
-        out = self.propagate(edge_index, x=(features, None), harmonics=geometry.harmonics, radial=radial,
-                             size=(x_src.shape[0], x_dst.shape[0]))
+        mixing = self.mixing_matrices()
+        angular = self.angular_maps()
+
+        def messages(sources, harmonics, radial):
+            if self.radial_mlp is not None:
+                radial = self.radial_mlp(radial)
+            return contract_paths(features.index_select(0, sources), harmonics, radial, angular, mixing,
+                                  self._in_sizes, self._groups)
+
+        out = aggregate_edges(messages, edge_index, (geometry.harmonics, geometry.radial), x_dst.shape[0],
+                              self.aggr == "mean", self.edge_chunk_size)
         if self.num_neighbors is not None:
             out = out / math.sqrt(self.num_neighbors)
         if self.out_matrix is not None:
@@ -154,30 +173,34 @@ class PointConv(PointGraphLayer):
         return GeometricTensor(out, self.out_type, x_dst.coords)
 
     def message(self, x_j: torch.Tensor, harmonics: torch.Tensor, radial: torch.Tensor) -> torch.Tensor:
-        E = x_j.shape[0]
+        """``[E, c_out]``: the messages of edges with source features ``x_j`` (irrep basis) and the given
+        harmonics and radial features (after the radial network), PyG's ``message``."""
+        return contract_paths(x_j, harmonics, radial, self.angular_maps(), self.mixing_matrices(),
+                              self._in_sizes, self._groups)
+
+    def angular_maps(self) -> list[torch.Tensor]:
+        """Per path, ``[S, d_out * A * d_in]``: the angular maps applied to the harmonics."""
+        return [getattr(self, f"angular_{n}") for n in range(len(self._path_shapes))]
+
+    def mixing_matrices(self) -> list[torch.Tensor | None]:
+        """Per output irrep, the learnable coefficients of its paths as one ``[sum A m_in, R m_out]``
+        matrix (None when no path reaches it)."""
         padded = torch.cat([self.weights, self.weights.new_zeros(1)])
-        inputs = x_j.split([c.multiplicity * c.dimension for c in self.paths.in_copies], dim=1)
-        pieces = []
-        for o, copies in enumerate(self.paths.out_copies):
-            m_out, d_out = copies.multiplicity, copies.dimension
-            contracted, mixing = [], []
-            for n, path in enumerate(self.paths.paths):
-                if path.out_index != o:
-                    continue
-                _, m_in, A, R, _, d_in = self._path_shapes[n]
-                f = inputs[path.in_index].view(E, d_in, m_in)
-                angular = (harmonics @ getattr(self, f"angular_{n}")).view(E, d_out * A, d_in)
-                contracted.append(torch.bmm(angular, f).view(E, d_out, A * m_in))
-                w = padded[getattr(self, f"weight_index_{n}")].view(m_out, m_in, A, R)
-                mixing.append(w.permute(2, 1, 3, 0).reshape(A * m_in, R * m_out))
-            if not contracted:
-                pieces.append(x_j.new_zeros(E, m_out * d_out))
-                continue
-            z = torch.cat(contracted, dim=2)
-            z = z.reshape(E * d_out, z.shape[2])
-            mixed = (z @ torch.cat(mixing, dim=0)).view(E, d_out, self.radial_size, m_out)
-            pieces.append(torch.matmul(radial[:, None, None, :], mixed).view(E, d_out * m_out))
-        return torch.cat(pieces, dim=1)
+        matrices = []
+        for group in self._groups:
+            blocks = []
+            for n, _, m_in, A, _ in group.paths:
+                w = padded[getattr(self, f"weight_index_{n}")].view(group.multiplicity, m_in, A, self.radial_size)
+                blocks.append(w.permute(2, 1, 3, 0).reshape(A * m_in, self.radial_size * group.multiplicity))
+            matrices.append(torch.cat(blocks, dim=0) if blocks else None)
+        return matrices
+
+    def export(self) -> torch.nn.Module:
+        """A plain :class:`ExportedPointConv` computing this layer from tensors:
+        ``forward(x, pos, edge_index, edge_delta=None)``, the coefficients folded in."""
+        from ..plain.point_conv import ExportedPointConv
+
+        return ExportedPointConv(self)
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}({self.in_type} -> {self.out_type}, radial={self.radial_profile}, "

@@ -5,12 +5,10 @@ import torch
 from torch_geometric.nn import MessagePassing
 
 from ...fields import GeometricTensor
-from ...kernels.harmonics import harmonic_size
-from ...kernels.harmonics import harmonics as harmonic_values
-from ...kernels.harmonics import safe_norm
+from ...kernels.harmonics import harmonic_size, safe_norm
 from ..constant_buffers import ConstantBuffers
 from ..equivariant_module import EquivariantModule
-from .edge_geometry import EdgeGeometry, edge_offsets
+from .edge_geometry import EdgeGeometry, edge_harmonics, edge_offsets
 
 
 class PointGraphLayer(ConstantBuffers, MessagePassing, EquivariantModule):
@@ -39,9 +37,7 @@ class PointGraphLayer(ConstantBuffers, MessagePassing, EquivariantModule):
 
     def geometry_of_offsets(self, edge_delta: torch.Tensor) -> EdgeGeometry:
         """The :class:`EdgeGeometry` of edges with offsets ``edge_delta [E, d]`` (differentiable)."""
-        values = torch.cat(harmonic_values(edge_delta, self.maximum_frequency), dim=-1)
-        if self.harmonic_change is not None:
-            values = values @ self.harmonic_change
+        values = edge_harmonics(edge_delta, self.maximum_frequency, self.harmonic_change)
         return EdgeGeometry(edge_delta, values, self.radial_profile(safe_norm(edge_delta)))
 
     def check_inputs(self, dtype: torch.dtype) -> tuple:

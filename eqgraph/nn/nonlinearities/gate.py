@@ -6,6 +6,7 @@ import torch
 
 from ...fields import FieldType, GeometricTensor
 from ..equivariant_module import EquivariantModule
+from ..plain.node_function import ExportedNodeFunction
 
 
 class Gate(EquivariantModule):
@@ -51,14 +52,26 @@ class Gate(EquivariantModule):
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
-        scalars, gates, gated = input.tensor.split(self.split_sizes, dim=1)
-        out = gated * self.act_gates(gates).index_select(1, self.gate_of_channel)
-        if self.split_sizes[0]:
-            out = torch.cat([self.act_scalars(scalars), out], dim=1)
+        out = gate(input.tensor, self.gate_of_channel, self.split_sizes, self.act_scalars, self.act_gates)
         return GeometricTensor(out, self.out_type, input.coords)
+
+    def export(self) -> torch.nn.Module:
+        """A plain module computing the gate on tensors ``[N, C]`` or ``[B, C, *S]``."""
+        return ExportedNodeFunction(gate, {"gate_of_channel": self.gate_of_channel},
+                                    {"split_sizes": tuple(self.split_sizes), "act_scalars": self.act_scalars,
+                                     "act_gates": self.act_gates})
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])
+
+
+def gate(x: torch.Tensor, gate_of_channel: torch.Tensor, split_sizes: tuple, act_scalars: Callable,
+         act_gates: Callable) -> torch.Tensor:
+    """:class:`Gate` on plain tensors: ``x`` split into scalars, gates and gated fields (``split_sizes``
+    channels), each gated channel multiplied by its field's gate (``gate_of_channel``)."""
+    scalars, gates, gated = x.split(list(split_sizes), dim=1)
+    out = gated * act_gates(gates).index_select(1, gate_of_channel)
+    return torch.cat([act_scalars(scalars), out], dim=1) if split_sizes[0] else out
 
 
 def _check_scalars(scalars: FieldType, act: Callable) -> None:

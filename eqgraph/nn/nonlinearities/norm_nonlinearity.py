@@ -5,6 +5,7 @@ import torch
 from ...fields import FieldType, GeometricTensor
 from ..equivariant_module import EquivariantModule
 from ..field_index import common_size, field_norms, field_of_channel, per_field, scale_fields
+from ..plain.node_function import ExportedNodeFunction
 
 FUNCTIONS = ("n_relu", "n_sigmoid", "squash")
 
@@ -44,19 +45,32 @@ class NormNonLinearity(EquivariantModule):
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
-        x = input.tensor
-        norms = field_norms(x, self.field_of_channel, len(self.in_type))
-        shifted = norms if self.bias is None else norms - per_field(self.bias, x.dim())
-        if self.function == "n_relu":
-            scale = torch.relu(shifted) / norms
-        elif self.function == "n_sigmoid":
-            scale = torch.sigmoid(shifted)
-        else:
-            scale = norms / (1 + norms * norms)
-        return GeometricTensor(scale_fields(x, scale, self.field_of_channel, self.field_size), self.out_type, input.coords)
+        out = norm_nonlinearity(input.tensor, self.field_of_channel, self.bias, len(self.in_type), self.field_size,
+                                self.function)
+        return GeometricTensor(out, self.out_type, input.coords)
+
+    def export(self) -> torch.nn.Module:
+        """A plain module computing this nonlinearity on tensors ``[N, C]`` or ``[B, C, *S]``."""
+        return ExportedNodeFunction(norm_nonlinearity, {"field_of_channel": self.field_of_channel, "bias": self.bias},
+                                    {"n_fields": len(self.in_type), "field_size": self.field_size,
+                                     "function": self.function})
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return tuple(input_shape)
 
     def extra_repr(self) -> str:
         return f"{self.in_type}, function={self.function}"
+
+
+def norm_nonlinearity(x: torch.Tensor, field_of_channel: torch.Tensor, bias: torch.Tensor | None, n_fields: int,
+                      field_size: int | None, function: str) -> torch.Tensor:
+    """:class:`NormNonLinearity` on plain tensors: every field scaled by ``function`` of its norm."""
+    norms = field_norms(x, field_of_channel, n_fields)
+    shifted = norms if bias is None else norms - per_field(bias, x.dim())
+    if function == "n_relu":
+        scale = torch.relu(shifted) / norms
+    elif function == "n_sigmoid":
+        scale = torch.sigmoid(shifted)
+    else:
+        scale = norms / (1 + norms * norms)
+    return scale_fields(x, scale, field_of_channel, field_size)

@@ -10,6 +10,7 @@ from ...group import clebsch_gordan
 from ..constant_buffers import ConstantBuffers
 from ..conv.irrep_paths import irrep_copies
 from ..equivariant_module import EquivariantModule
+from ..plain.node_function import ExportedNodeFunction
 
 
 class TensorProductModule(ConstantBuffers, EquivariantModule):
@@ -146,6 +147,31 @@ class TensorProductModule(ConstantBuffers, EquivariantModule):
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])
+
+    @torch.no_grad()
+    def coefficients(self) -> torch.Tensor:
+        """``[c_2, c_out * c_1]``: the product as one bilinear map,
+        ``y[o] = sum_{i, j} x1[i] x2[j] coefficients[j, o * c_1 + i]``, read off the module on pairs of
+        basis vectors."""
+        c1, c2 = self.in_type1.size, self.in_type2.size
+        weight = self.weights
+        eye1, eye2 = torch.eye(c1, dtype=weight.dtype, device=weight.device), torch.eye(c2, dtype=weight.dtype,
+                                                                                          device=weight.device)
+        pairs1 = GeometricTensor(eye1.repeat(c2, 1), self.in_type1)  # row j * c1 + i: e_i (x) e_j
+        pairs2 = GeometricTensor(eye2.repeat_interleave(c1, dim=0), self.in_type2)
+        values = self(pairs1, pairs2).tensor.view(c2, c1, -1)  # [j, i, o]
+        return values.permute(0, 2, 1).reshape(c2, -1)
+
+    def export(self) -> torch.nn.Module:
+        """A plain module taking the two tensors, the product folded into one bilinear map."""
+        return ExportedNodeFunction(bilinear, {"coefficients": self.coefficients()})
+
+
+def bilinear(x1: torch.Tensor, x2: torch.Tensor, coefficients: torch.Tensor) -> torch.Tensor:
+    """``y[o] = sum_{i, j} x1[i] x2[j] coefficients[j, o * c_1 + i]`` for node features or grids."""
+    rows1, rows2 = _rows(x1), _rows(x2)
+    maps = (rows2 @ coefficients).view(rows1.shape[0], -1, rows1.shape[1])  # [N, c_out, c_1]
+    return _unrows(torch.bmm(maps, rows1.unsqueeze(2)).squeeze(2), x1)
 
 
 def _intertwiners(group, id1, id2, id_out) -> np.ndarray:
