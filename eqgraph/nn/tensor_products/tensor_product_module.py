@@ -137,9 +137,10 @@ class TensorProductModule(ConstantBuffers, EquivariantModule):
             if not contracted[o]:
                 pieces.append(x1.new_zeros(N, out.multiplicity * out.dimension))
                 continue
-            z = torch.cat(contracted[o], dim=2).reshape(N * out.dimension, -1)
-            mixed = (z @ torch.cat(mixing[o], dim=0)).view(N, out.dimension, out.multiplicity)
-            pieces.append(mixed.transpose(1, 2).reshape(N, -1))
+            z = torch.cat(contracted[o], dim=2)
+            mixed = (z.reshape(N * out.dimension, z.shape[2]) @ torch.cat(mixing[o], dim=0)).view(N, out.dimension,
+                                                                                                  out.multiplicity)
+            pieces.append(mixed.transpose(1, 2).reshape(N, out.dimension * out.multiplicity))
         out = torch.cat(pieces, dim=1)
         if self.out_matrix is not None:
             out = out @ self.out_matrix.T
