@@ -8,8 +8,7 @@ regressors), :mod:`eqgraph.data` (structures as PyG data) and :mod:`eqgraph.calc
 imported on demand.
 """
 from . import fields, graph, group, gspaces, nn, testing
+from ._version import __version__
 from .fields import FieldType, GeometricTensor
-
-__version__ = "0.1.0"
 
 __all__ = ["group", "gspaces", "fields", "nn", "graph", "testing", "FieldType", "GeometricTensor", "__version__"]

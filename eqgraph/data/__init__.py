@@ -1,5 +1,5 @@
 """Data for the models: PyG datasets of structures and molecules, and the transforms they need."""
-from ..graph.radius import RadiusGraph
+from ..graph.radius_transform import RadiusGraph
 from .emt import EMT_ELEMENTS, atoms_to_data, emt_structures
 from .emt_dataset import EMTDataset
 from .extxyz import ExtXYZDataset

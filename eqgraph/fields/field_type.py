@@ -9,11 +9,11 @@ import scipy.sparse
 import torch
 
 from ..group import GroupElement, Representation, directsum
-from ..gspaces import GSpace
 from . import e3nn_irreps
 from .grid_transform import transform_fibers, transform_grid
 
 if TYPE_CHECKING:
+    from ..gspaces import GSpace
     from .geometric_tensor import GeometricTensor
 
 
@@ -35,7 +35,7 @@ class FieldType:
     """
 
     def __init__(self, gspace: GSpace, representations: Sequence[Representation]):
-        if not isinstance(gspace, GSpace):
+        if not all(hasattr(gspace, attribute) for attribute in ("fibergroup", "dimensionality", "action_matrix")):
             raise TypeError(f"FieldType needs a GSpace, got {type(gspace).__name__}")
         representations = list(representations)
         if not representations:

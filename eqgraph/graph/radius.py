@@ -5,7 +5,8 @@ import itertools
 import math
 
 import torch
-from torch_geometric.transforms import BaseTransform
+
+from .checks import check_batch, check_points
 
 PAIRS_PER_CHUNK = 1 << 24
 """Distances computed at once by the brute-force search: ~64 MB of float32."""
@@ -111,47 +112,10 @@ def _nearest(target: torch.Tensor, distance: torch.Tensor, k: int) -> torch.Tens
 
 
 def _check(pos, r, batch, max_num_neighbors) -> None:
-    if not isinstance(pos, torch.Tensor) or pos.dim() != 2 or not pos.is_floating_point():
-        got = tuple(pos.shape) if isinstance(pos, torch.Tensor) else type(pos).__name__
-        raise ValueError(f"radius_graph needs float positions [N, d], got {got}")
+    check_points("radius_graph", pos)
     if not 0 < r < math.inf:
         raise ValueError(f"radius_graph needs a finite radius r > 0, got {r!r}")
-    if not bool(torch.isfinite(pos).all()):
-        bad = int((~torch.isfinite(pos)).any(1).nonzero()[0])
-        raise ValueError(f"radius_graph: positions contain NaN or infinite values (point {bad}: {pos[bad].tolist()})")
-    if batch is not None and (not isinstance(batch, torch.Tensor) or batch.shape != (pos.shape[0],)):
-        got = tuple(batch.shape) if isinstance(batch, torch.Tensor) else type(batch).__name__
-        raise ValueError(f"batch must be a tensor [N] = [{pos.shape[0]}], got {got}")
+    if batch is not None:
+        check_batch("radius_graph", batch, pos.shape[0])
     if max_num_neighbors is not None and (not isinstance(max_num_neighbors, int) or max_num_neighbors < 1):
         raise ValueError(f"max_num_neighbors must be a positive integer or None, got {max_num_neighbors!r}")
-
-
-class RadiusGraph(BaseTransform):
-    """A PyG transform setting ``data.edge_index`` to :func:`radius_graph` of ``data.pos`` (a
-    drop-in for ``torch_geometric.transforms.RadiusGraph`` without pyg-lib). A periodic
-    structure (``data.pbc`` set, with ``data.cell`` [1, 3, 3]) gets the edges of
-    :func:`periodic_radius_graph` to every periodic image within ``r`` and their integer
-    ``data.cell_shifts`` [E, 3], as eqgraph's atomistic models read them."""
-
-    def __init__(self, r: float, loop: bool = False, max_num_neighbors: int | None = None):
-        self.r, self.loop, self.max_num_neighbors = r, loop, max_num_neighbors
-
-    def forward(self, data):
-        batch = getattr(data, "batch", None)
-        pbc = getattr(data, "pbc", None)
-        if pbc is not None and bool(torch.as_tensor(pbc).any()):
-            if self.max_num_neighbors is not None:
-                raise ValueError("RadiusGraph: max_num_neighbors is not supported for periodic structures")
-            if getattr(data, "cell", None) is None:
-                raise ValueError("RadiusGraph: `pbc` is set but the structure has no `cell` [1, 3, 3]")
-            from .periodic import periodic_radius_graph
-
-            graph = periodic_radius_graph(data.pos, data.cell.reshape(-1, 3, 3), self.r,
-                                          pbc=torch.as_tensor(pbc).reshape(-1, 3), loop=self.loop, batch=batch)
-            data.edge_index, data.cell_shifts = graph.edge_index, graph.shifts
-            return data
-        data.edge_index = radius_graph(data.pos, self.r, batch, self.loop, self.max_num_neighbors)
-        return data
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(r={self.r})"

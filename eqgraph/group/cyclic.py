@@ -6,13 +6,11 @@ from functools import lru_cache
 import numpy as np
 
 from .finite import FiniteGroup
+from .planar import complex_product_cg, planar_rotation
 
 _FLIP = np.diag([1.0, -1.0])
 
 
-def _rotation(angle: float) -> np.ndarray:
-    c, s = np.cos(angle), np.sin(angle)
-    return np.array([[c, -s], [s, c]])
 
 
 class CyclicGroup(FiniteGroup):
@@ -62,7 +60,7 @@ class CyclicGroup(FiniteGroup):
             return np.ones((1, 1))
         if 2 * k == self.N:
             return np.array([[(-1.0) ** p]])
-        return _rotation(2 * np.pi * k * p / self.N)
+        return planar_rotation(2 * np.pi * k * p / self.N)
 
     def _irrep_ids(self):
         return list(range(self.N // 2 + 1))
@@ -83,7 +81,6 @@ class CyclicGroup(FiniteGroup):
             # the sign (-1)^g times a rotation of frequency k is frequency N/2 - k in the flipped basis
             out, c = (two, np.eye(2)) if one == 0 else (N // 2 - two, _FLIP)
             return [(out, c.reshape(da, db, 2))]
-        from .so2 import complex_product_cg
 
         products = []
         for f, c in complex_product_cg(a, b):

@@ -5,8 +5,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from .cyclic import _rotation, cyclic_group
+from .cyclic import cyclic_group
 from .finite import FiniteGroup
+from .planar import planar_rotation
 
 _FLIP = np.diag([1.0, -1.0])
 
@@ -74,7 +75,7 @@ class DihedralGroup(FiniteGroup):
             return np.array([[(-1.0) ** (j * f)]])
         if 2 * k == self.N:
             return np.array([[(-1.0) ** (r + j * f)]])
-        return _rotation(2 * np.pi * k * r / self.N) @ np.linalg.matrix_power(_FLIP, f)
+        return planar_rotation(2 * np.pi * k * r / self.N) @ np.linalg.matrix_power(_FLIP, f)
 
     def _irrep_ids(self):
         ids = [(0, 0), (1, 0)] + [(1, k) for k in range(1, (self.N + 1) // 2)]

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any, Hashable, Iterator
+from typing import Any, Hashable, Iterator
 
 import numpy as np
 
 from ._ids import as_args as _as_args
 from .element import GroupElement
-
-if TYPE_CHECKING:
-    from .representation import IrreducibleRepresentation, Representation
+from .intertwiners import numerical_clebsch_gordan
+from .representation import IrreducibleRepresentation, Representation
+from .restriction import restrict_representation
+from .tensor_product import tensor_product
 
 
 def as_rng(generator) -> np.random.Generator:
@@ -164,8 +165,6 @@ class Group(ABC):
         key = self._normalize_irrep_id(id)
         irrep = self._irrep_cache.get(key)
         if irrep is None:
-            from .representation import IrreducibleRepresentation
-
             irrep = IrreducibleRepresentation(self, key)
             self._irrep_cache[key] = irrep
         return irrep
@@ -197,11 +196,20 @@ class Group(ABC):
 
     def _clebsch_gordan(self, id1: Hashable, id2: Hashable, id3: Hashable) -> np.ndarray:
         """``[m, d1, d2, d3]``: m orthonormal embeddings of irrep id3 into id1 (x) id2."""
-        from .intertwiners import numerical_clebsch_gordan
-
         return numerical_clebsch_gordan(self, id1, id2, id3)
 
+    def _tensor_product(self, rho1: Representation, rho2: Representation) -> Representation:
+        """``rho1.tensor(rho2)``: the tensor product decomposed into irreps (cached)."""
+        return tensor_product(rho1, rho2)
+
     # ---------------------------------------------------------------- subgroups
+    def restrict_representation(self, id, representation: Representation) -> Representation:
+        """``representation`` restricted to the subgroup ``id`` (see :meth:`subgroup`), in the
+        subgroup's irreps (escnn's ``Group.restrict_representation``)."""
+        if representation.group is not self:
+            raise ValueError(f"{self.name} cannot restrict a representation of {representation.group.name}")
+        return restrict_representation(representation, id)
+
     @abstractmethod
     def _build_subgroup(self, id: Hashable) -> "Group":
         """The subgroup with this (canonical) id, or raise ValueError listing the valid ids."""

@@ -6,9 +6,10 @@ from functools import lru_cache
 import numpy as np
 
 from .continuous import TWO_PI, ContinuousGroup, check_maximum_frequency, same_angle, wrap_angle
-from .cyclic import _rotation, cyclic_group
+from .cyclic import cyclic_group
 from .dihedral import dihedral_group
-from .so2 import complex_product_cg, so2_group
+from .planar import complex_product_cg, planar_rotation
+from .so2 import so2_group
 
 _J = np.array([[0.0, -1.0], [1.0, 0.0]])  # intertwines irrep(1, k) with sign (x) irrep(1, k)
 
@@ -80,7 +81,7 @@ class O2Group(ContinuousGroup):
         f, theta = p
         if k == 0:
             return np.array([[(-1.0) ** (j * f)]])
-        m = _rotation(k * theta)
+        m = planar_rotation(k * theta)
         return m * np.array([1.0, -1.0]) if f else m
 
     def _irrep_ids(self):

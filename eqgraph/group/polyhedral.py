@@ -13,8 +13,9 @@ from functools import lru_cache
 import numpy as np
 
 from ._linalg import canonical_subspace_basis, homomorphism_space
+from .cyclic import cyclic_group
 from .finite import FiniteGroup
-from .so3 import frozen, matrix_key, quaternion_to_matrix, rotation_z, wigner_d
+from .rotations import frozen, matrix_key, quaternion_to_matrix, rotation_z, wigner_d
 
 _GOLDEN = (1 + np.sqrt(5)) / 2
 
@@ -148,7 +149,6 @@ class PolyhedralGroup(FiniteGroup):
         raise ValueError(f"{self.name} offers the trivial subgroup 1; got {id!r}")
 
     def _build_subgroup(self, id):
-        from .cyclic import cyclic_group
 
         return cyclic_group(1)
 

@@ -7,10 +7,13 @@ from functools import lru_cache
 import numpy as np
 
 from .continuous import ContinuousGroup, check_maximum_frequency
-from .cyclic import inversion_group
+from .cyclic import cyclic_group, inversion_group
+from .element import GroupElement
 from .finite import FiniteGroup
+from .intertwiners import clebsch_gordan
 from .polyhedral import ico_group, octa_group
-from .so3 import frozen, rotation_z, so3_group
+from .rotations import frozen, rotation_z
+from .so3 import so3_group
 
 _MIRROR_ROTATION = frozen(rotation_z(np.pi))  # inversion after this rotation reflects z -> -z
 
@@ -88,7 +91,6 @@ class _WithInversion:
         if (a[0] + b[0]) % 2 != c[0]:
             sizes = (self._irrep_size(a), self._irrep_size(b), self._irrep_size(c))
             return np.zeros((0, *sizes))
-        from .intertwiners import clebsch_gordan
 
         base = self.base
         return np.array(clebsch_gordan(base.irrep(a[1]), base.irrep(b[1]), base.irrep(c[1])))
@@ -152,7 +154,6 @@ class O3Group(_WithInversion, ContinuousGroup):
 
     @property
     def generators(self):
-        from .element import GroupElement
 
         return [GroupElement(self, p) for p in self._product_generator_params()]
 
@@ -163,7 +164,6 @@ class O3Group(_WithInversion, ContinuousGroup):
         return "rotations" if id == "so3" else super()._normalize_subgroup_id(id)
 
     def _build_subgroup(self, id):
-        from .cyclic import cyclic_group
 
         if id in ("octa", "ico"):
             return self.base.subgroup(id)[0]

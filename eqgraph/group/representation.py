@@ -8,6 +8,7 @@ import numpy as np
 from ._ids import as_args as _as_args, id_str as _id_str
 from ._linalg import block_diagonal, is_orthogonal
 from .element import GroupElement
+from .intertwiners import homomorphism_basis, irrep_endomorphism_basis
 
 if TYPE_CHECKING:
     from .group import Group
@@ -51,9 +52,7 @@ class Representation:
         supported_nonlinearities: Iterable[str] = (),
         change_of_basis_inv: np.ndarray | None = None,
     ):
-        from .group import Group
-
-        if not isinstance(group, Group):
+        if not callable(getattr(group, "irrep", None)) or not callable(getattr(group, "subgroup", None)):
             raise TypeError(f"group must be an eqgraph Group, got {type(group).__name__}")
         if len(irreps) == 0:
             raise ValueError("a representation needs at least one irrep")
@@ -114,8 +113,6 @@ class Representation:
 
     def endomorphism_basis(self) -> np.ndarray:
         """``[e, size, size]``: a basis of the linear maps commuting with the representation."""
-        from .intertwiners import homomorphism_basis
-
         return homomorphism_basis(self, self)
 
     def multiplicity(self, irrep_id) -> int:
@@ -129,15 +126,11 @@ class Representation:
 
     def tensor(self, other: "Representation") -> "Representation":
         """The tensor product, decomposed into irreps through Clebsch-Gordan coefficients."""
-        from .tensor_product import tensor_product
-
-        return tensor_product(self, other)
+        return self.group._tensor_product(self, other)
 
     def restrict(self, subgroup_id) -> "Representation":
         """The restriction to the subgroup ``subgroup_id`` (see ``group.subgroup``), in its irreps."""
-        from .restriction import restrict_representation
-
-        return restrict_representation(self, subgroup_id)
+        return self.group.restrict_representation(subgroup_id, self)
 
     # ------------------------------------------------------------------ value semantics
     def __eq__(self, other) -> bool:
@@ -187,8 +180,6 @@ class IrreducibleRepresentation(Representation):
 
     def endomorphism_basis(self) -> np.ndarray:
         """``[e, d, d]``: identity first, then orthogonal skew maps (complex or quaternionic type)."""
-        from .intertwiners import irrep_endomorphism_basis
-
         return irrep_endomorphism_basis(self)
 
     @property

@@ -1,14 +1,12 @@
 """A group acting on Euclidean space."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
+from ..fields import FieldType
 from ..group import Group, GroupElement, Representation
-
-if TYPE_CHECKING:
-    from ..fields import FieldType
+from ..kernels import build_kernel_basis
+from ..kernels.bandlimit import UniformBandLimit
 
 
 class GSpace:
@@ -60,8 +58,6 @@ class GSpace:
 
     def type(self, *representations: Representation) -> "FieldType":
         """The FieldType of these representations on this space (escnn's ``gspace.type``)."""
-        from ..fields import FieldType
-
         return FieldType(self, list(representations))
 
     # ------------------------------------------------------------------ kernels
@@ -74,9 +70,6 @@ class GSpace:
         Keyword arguments (see :func:`eqgraph.kernels.build_kernel_basis`): ``maximum_frequency``,
         ``frequencies_cutoff``, ``basis_filter``, ``radial``, ``allow_empty``.
         """
-        from ..kernels import build_kernel_basis
-        from ..kernels.bandlimit import UniformBandLimit
-
         limit = kwargs.get("maximum_frequency")
         if rings is not None and limit is not None and kwargs.get("frequencies_cutoff") is None:
             kwargs["frequencies_cutoff"] = UniformBandLimit(int(limit))

@@ -63,7 +63,7 @@ def _describe(obj: Any) -> str:
 def _version_tag() -> str:
     import e3nn
 
-    from .. import __version__
+    from .._version import __version__
 
     return f"eqgraph={__version__};e3nn={e3nn.__version__};format={FORMAT}"
 

@@ -10,7 +10,8 @@ from ...group import GroupElement
 from ...group.o2 import O2Group
 from ...group.product import O3Group
 from ...group.so2 import SO2Group
-from ...group.so3 import SO3Group, wigner_d
+from ...group.rotations import wigner_d
+from ...group.so3 import SO3Group
 
 SAMPLES_PER_COEFFICIENT = 20
 """Default number of samples per band-limited coefficient (continuous groups)."""
