@@ -83,3 +83,15 @@ def homomorphism_error(rep, group, rng, n=4):
 def seeded_torch(request):
     """Every test draws the same random tensors on every run, so a failure reproduces."""
     torch.manual_seed(zlib.crc32(request.node.nodeid.encode()))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report how many cases the fuzz tests generated, per target."""
+    import sys
+
+    fuzz = sys.modules.get("test_fuzz") or sys.modules.get("tests.test_fuzz")
+    if fuzz is None or not fuzz.CASES:
+        return
+    cases = fuzz.CASES
+    terminalreporter.write_sep("-", f"fuzzing: {sum(cases.values())} generated cases")
+    terminalreporter.write_line(", ".join(f"{name} {count}" for name, count in sorted(cases.items())))

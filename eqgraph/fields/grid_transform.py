@@ -36,7 +36,7 @@ def transform_grid(tensor: torch.Tensor, action: np.ndarray) -> torch.Tensor:
     if np.all(np.abs(source - rounded) < EXACT_TOL) and inside.all():
         flat = np.ravel_multi_index(rounded.astype(np.int64).T, shape)
         index = torch.as_tensor(flat, device=tensor.device)
-        return tensor.reshape(*tensor.shape[:2], -1)[:, :, index].reshape(tensor.shape)
+        return tensor.reshape(*tensor.shape[:2], index.numel())[:, :, index].reshape(tensor.shape)
     warnings.warn(
         "this element does not map the grid onto itself (only 90 degree rotations and flips of a square "
         "or cubic grid do); the transformed tensor is interpolated, so equivariance holds only approximately",

@@ -94,8 +94,10 @@ class BesselRadial(RadialProfile):
 
 def polynomial_cutoff(t: torch.Tensor, p: int) -> torch.Tensor:
     """DimeNet's envelope: 1 at t = 0, 0 with p vanishing derivatives at t = 1, 0 beyond."""
+    inside = t < 1
+    t = torch.where(inside, t, torch.zeros_like(t))  # far edges: no overflow of t^p to inf, and 0 * inf = NaN
     envelope = 1 - (p + 1) * (p + 2) / 2 * t ** p + p * (p + 2) * t ** (p + 1) - p * (p + 1) / 2 * t ** (p + 2)
-    return envelope * (t < 1).to(t.dtype)
+    return envelope * inside.to(t.dtype)
 
 
 class RadialSlots(RadialProfile):

@@ -1,6 +1,7 @@
 """The base class of every eqgraph module."""
 from __future__ import annotations
 
+import itertools
 from abc import ABC, abstractmethod
 
 import torch
@@ -34,6 +35,27 @@ class EquivariantModule(torch.nn.Module, ABC):
             raise TypeError(f"{type(self).__name__} takes a GeometricTensor of type {self.in_type}, got {type(input).__name__}")
         if input.type is not self.in_type and input.type != self.in_type:
             raise ValueError(f"{type(self).__name__} expects input of type {self.in_type}, got {input.type}")
+        weight = self._floating_state()
+        if weight is not None and weight.dtype != input.tensor.dtype:
+            raise TypeError(f"{type(self).__name__}: the module is {weight.dtype} but the input is "
+                            f"{input.tensor.dtype}; convert one of them (module.to(dtype) or the tensor)")
+
+    def check_grid(self, input: GeometricTensor, purpose: str) -> None:
+        """Raise a clear error unless ``input`` is a non-empty grid tensor ``[B, C, *S]`` (``purpose``:
+        what the module does with it, for the message)."""
+        if not input.is_grid:
+            raise ValueError(f"{type(self).__name__} {purpose}: it takes a grid tensor [B, C] + "
+                             f"{input.type.gspace.dimensionality} spatial axes, got node features {tuple(input.shape)}")
+        if min(input.shape[2:]) < 1:
+            raise ValueError(f"{type(self).__name__} {purpose}: the grid is empty (spatial size {tuple(input.shape[2:])})")
+
+    def _floating_state(self) -> torch.Tensor | None:
+        """The module's first floating-point parameter or buffer (its own, else a submodule's)."""
+        for recurse in (False, True):
+            for tensor in itertools.chain(self.parameters(recurse=recurse), self.buffers(recurse=recurse)):
+                if tensor.is_floating_point():
+                    return tensor
+        return None
 
     def check_equivariance(self, elements=None, atol: float = 1e-6, rtol: float = 1e-5, input=None, args=()):
         """Transform a random (or the given) input by group elements and compare, in eval and train

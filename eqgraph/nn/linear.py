@@ -34,7 +34,7 @@ class Linear(ConstantBuffers, EquivariantModule):
         - **output:** :math:`(N, c_{out})` or :math:`(B, c_{out}, *S)`
     """
 
-    def __init__(self, in_type: FieldType, out_type: FieldType, bias: bool = True, initialize: bool = True):
+    def __init__(self, in_type: FieldType, out_type: FieldType, bias: bool = True, *, initialize: bool = True):
         super().__init__()
         self.in_type, self.out_type = in_type, out_type
         self.layout = KernelLayout.intertwiners(in_type, out_type, type(self).__name__)
@@ -77,7 +77,7 @@ class Linear(ConstantBuffers, EquivariantModule):
         bias = None if self.bias is None else self.bias_expansion @ self.bias
         rows = input.tensor.movedim(1, -1)
         if self.blockwise:
-            out = self._blockwise(rows.reshape(-1, rows.shape[-1]), bias).view(*rows.shape[:-1], -1)
+            out = self._blockwise(rows.reshape(-1, rows.shape[-1]), bias).view(*rows.shape[:-1], self.out_type.size)
         else:
             out = torch.nn.functional.linear(rows, self.matrix(), bias)
         return GeometricTensor(out.movedim(-1, 1), self.out_type, input.coords)
@@ -114,8 +114,8 @@ class Linear(ConstantBuffers, EquivariantModule):
             product = z @ w if piece_bias is None else torch.addmm(piece_bias, z, w)  # bias fused into the GEMM
             pieces.append(product.view(M, d, m_out))
         if self._out_blocks is not None:
-            return torch.cat([p.transpose(1, 2).reshape(M, -1) for p in pieces], dim=1)
-        return torch.cat([p.reshape(M, -1) for p in pieces], dim=1).index_select(1, self.out_inverse)
+            return torch.cat([p.transpose(1, 2).reshape(M, p.shape[1] * p.shape[2]) for p in pieces], dim=1)
+        return torch.cat([p.reshape(M, p.shape[1] * p.shape[2]) for p in pieces], dim=1).index_select(1, self.out_inverse)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])

@@ -109,10 +109,6 @@ class PointGraphLayer(ConstantBuffers, MessagePassing, EquivariantModule):
             if t.coords.dtype != t.tensor.dtype:
                 raise TypeError(f"{name}: the {label} have {t.coords.dtype} coords but {t.tensor.dtype} features; "
                                 "give both in one dtype")
-        weight = next(self.parameters(), None)
-        if weight is not None and weight.dtype != x_src.tensor.dtype:
-            raise TypeError(f"{name}: the layer's weights are {weight.dtype} but the input is {x_src.tensor.dtype}; "
-                            "convert one of them (layer.to(dtype) or the features and coords)")
         return x_src, x_dst
 
     def _check_edges(self, edge_index, n_src: int, n_dst: int, edge_delta) -> None:

@@ -44,6 +44,7 @@ class RdConv(ConstantBuffers, EquivariantModule):
         sigma: float | Sequence[float] | None = None,
         frequencies_cutoff: float | Callable[[float], float] | None = None,
         rings: Sequence[float] | None = None,
+        *,  # escnn's positions end here (its next slot is maximum_offset): the rest by name only
         maximum_frequency: int | None = None,
         basis_filter: Callable[[dict], bool] | None = None,
         recompute: bool = False,
@@ -126,6 +127,11 @@ class RdConv(ConstantBuffers, EquivariantModule):
             raise ValueError(f"{type(self).__name__} takes a grid tensor [B, C] + {self.dimensionality} spatial axes, "
                              f"got node features of shape {tuple(input.shape)}; use "
                              f"R{self.dimensionality}PointConv for graphs and point clouds")
+        spatial = self.evaluate_output_shape(tuple(input.shape))[2:]
+        if min(spatial) < 1 or min(input.shape[2:]) < 1:
+            raise ValueError(f"{type(self).__name__}: a grid of spatial size {tuple(input.shape[2:])} is too small for "
+                             f"kernel {self.kernel_size} with padding {tuple(self.padding)}, dilation {self.dilation} "
+                             f"and stride {tuple(self.stride)} (output size {tuple(spatial)})")
         filter, bias = self._parameters_for_forward()
         return GeometricTensor(self._convolve(input.tensor, filter, bias), self.out_type)
 
@@ -207,13 +213,15 @@ class RdConvTransposed(RdConv):
         sigma: float | Sequence[float] | None = None,
         frequencies_cutoff: float | Callable[[float], float] | None = None,
         rings: Sequence[float] | None = None,
+        *,
         maximum_frequency: int | None = None,
         recompute: bool = False,
         basis_filter: Callable[[dict], bool] | None = None,
         initialize: bool = True,
     ):
         super().__init__(in_type, out_type, kernel_size, padding, stride, dilation, "zeros", groups, bias, sigma,
-                         frequencies_cutoff, rings, maximum_frequency, basis_filter, recompute, initialize, output_padding)
+                         frequencies_cutoff, rings, maximum_frequency=maximum_frequency, basis_filter=basis_filter,
+                         recompute=recompute, initialize=initialize, output_padding=output_padding)
 
 
 def _as_transposed_filter(filter: torch.Tensor, groups: int) -> torch.Tensor:

@@ -55,11 +55,11 @@ class GatedNonLinearityUniform(EquivariantModule):
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
         x = input.tensor
-        fields = x.view(x.shape[0], self.fields, -1, *x.shape[2:])  # [B, C, dim rho, *S]
+        fields = x.view(x.shape[0], self.fields, x.shape[1] // self.fields, *x.shape[2:])  # [B, C, dim rho, *S]
         bias = self.bias.view(1, self.fields, self.gates, *[1] * (x.dim() - 2))
         gates = self.gate(fields[:, :, :self.gates] - bias)
         gated = fields[:, :, self.gates:] * gates.index_select(2, self.gate_of_channel)
-        return GeometricTensor(gated.reshape(x.shape[0], -1, *x.shape[2:]), self.out_type, input.coords)
+        return GeometricTensor(gated.reshape(x.shape[0], self.out_type.size, *x.shape[2:]), self.out_type, input.coords)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])

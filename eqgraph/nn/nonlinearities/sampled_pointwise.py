@@ -40,7 +40,7 @@ class SampledPointwise(ConstantBuffers, EquivariantModule):
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
         x = input.tensor
-        fields = x.movedim(1, -1).unflatten(-1, (len(self.in_type), -1))  # [..., fields, D]
+        fields = x.movedim(1, -1).unflatten(-1, (len(self.in_type), self.sampling.shape[1]))  # [..., fields, D]
         values = FUNCTIONS[self.function][0](fields @ self.sampling.T)
         out = (values @ self.projection.T).flatten(-2).movedim(-1, 1)
         return GeometricTensor(out, self.out_type, input.coords)
@@ -69,5 +69,5 @@ class SampledFunction(torch.nn.Module):
         self.activation = activation
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        fields = x.movedim(1, -1).unflatten(-1, (-1, self.sampling.shape[1]))
+        fields = x.movedim(1, -1).unflatten(-1, (x.shape[1] // self.sampling.shape[1], self.sampling.shape[1]))
         return (self.activation(fields @ self.sampling.T) @ self.projection.T).flatten(-2).movedim(-1, 1)

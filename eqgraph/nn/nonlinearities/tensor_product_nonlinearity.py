@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 import torch
 
 from ...fields import FieldType, GeometricTensor
@@ -65,11 +67,12 @@ class TensorProductNonLinearity(ConstantBuffers, EquivariantModule):
         self.check_type(input)
         x = input.tensor
         B = x.shape[0]  # nodes [N, C r] are B = N batches of one pixel
-        fields = x.reshape(B, self.fields, self.rho_size, -1)  # [B, C, r, S]
+        S = math.prod(x.shape[2:])
+        fields = x.reshape(B, self.fields, self.rho_size, S)  # [B, C, r, S]
         squares = (fields.unsqueeze(2) * fields.unsqueeze(3)).flatten(2, 3)  # [B, C, r^2, S]
-        columns = squares.permute(1, 2, 0, 3).reshape(self.fields, self.rho_size ** 2, -1)  # [C, r^2, B S]
-        out = torch.bmm(self.matrices(), columns).view(self.fields, self.sigma_size, B, -1)  # one GEMM per field
-        out = out.permute(2, 0, 1, 3).reshape(B, -1, *x.shape[2:])
+        columns = squares.permute(1, 2, 0, 3).reshape(self.fields, self.rho_size ** 2, B * S)  # [C, r^2, B S]
+        out = torch.bmm(self.matrices(), columns).view(self.fields, self.sigma_size, B, S)  # one GEMM per field
+        out = out.permute(2, 0, 1, 3).reshape(B, self.out_type.size, *x.shape[2:])
         return GeometricTensor(out, self.out_type, input.coords)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:

@@ -48,12 +48,12 @@ class VectorFieldNonLinearity(EquivariantModule):
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
         x = input.tensor
-        fields = x.view(x.shape[0], -1, self.rotations, *x.shape[2:])
+        fields = x.view(x.shape[0], x.shape[1] // self.rotations, self.rotations, *x.shape[2:])
         response, index = fields.max(dim=2)
         length = torch.relu(response)
         angle = index.to(x.dtype) * (2 * math.pi / self.rotations)
         vectors = torch.stack([length * torch.cos(angle), length * torch.sin(angle)], dim=2)
-        return GeometricTensor(vectors.reshape(x.shape[0], -1, *x.shape[2:]), self.out_type, input.coords)
+        return GeometricTensor(vectors.reshape(x.shape[0], self.out_type.size, *x.shape[2:]), self.out_type, input.coords)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.out_type.size, *input_shape[2:])

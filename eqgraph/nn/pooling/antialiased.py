@@ -47,7 +47,7 @@ class PointwiseAvgPoolAntialiased(ConstantBuffers, EquivariantModule):
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
-        _check_grid(self, input)
+        self.check_grid(input, "pools pixels or voxels")
         return GeometricTensor(self._blur(input.tensor, self.stride), self.out_type)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
@@ -70,8 +70,8 @@ class PointwiseMaxPoolAntialiased(PointwiseAvgPoolAntialiased):
         - **output:** :math:`(B, C, *S')`
     """
 
-    def __init__(self, in_type: FieldType, kernel_size: int, stride: int | None = None, padding: int = 0,
-                 sigma: float = 0.6):
+    def __init__(self, in_type: FieldType, kernel_size: int, stride: int | None = None, padding: int = 0, *,
+                 sigma: float = 0.6):  # escnn's next positions are dilation, ceil_mode: sigma by name only
         require(in_type, is_permutation, "max-pooling channel by channel needs permutation representations",
                 type(self).__name__)
         super().__init__(in_type, sigma, stride or kernel_size)
@@ -79,7 +79,7 @@ class PointwiseMaxPoolAntialiased(PointwiseAvgPoolAntialiased):
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
-        _check_grid(self, input)
+        self.check_grid(input, "pools pixels or voxels")
         pool = F.max_pool2d if self.d == 2 else F.max_pool3d
         pooled = pool(input.tensor, self.kernel_size, stride=1, padding=self.max_padding)
         return GeometricTensor(self._blur(pooled, self.stride), self.out_type)
@@ -90,7 +90,3 @@ def _gaussian(size: int, sigma: float, d: int) -> np.ndarray:
     kernel = np.exp(-distances / (2 * sigma ** 2))
     return kernel / kernel.sum()
 
-
-def _check_grid(module, input: GeometricTensor) -> None:
-    if not input.is_grid:
-        raise ValueError(f"{type(module).__name__} pools pixels or voxels, got node features {tuple(input.shape)}")

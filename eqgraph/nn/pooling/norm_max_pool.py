@@ -5,6 +5,7 @@ import torch.nn.functional as F
 from ...fields import FieldType, GeometricTensor
 from ..equivariant_module import EquivariantModule
 from ..field_index import field_norms, field_of_channel
+from .spatial_pool import check_pool_options, check_pooled_size
 
 
 class NormMaxPool(EquivariantModule):
@@ -24,13 +25,14 @@ class NormMaxPool(EquivariantModule):
         super().__init__()
         self.in_type = self.out_type = in_type
         self.options = dict(kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode)
+        check_pool_options(type(self).__name__, self.options)
         self.register_buffer("field_of_channel", field_of_channel(in_type), persistent=False)
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
+        self.check_grid(input, "pools pixels or voxels")
+        check_pooled_size(self, tuple(input.shape[2:]), self.options)
         x = input.tensor
-        if not input.is_grid:
-            raise ValueError(f"NormMaxPool pools pixels or voxels, got node features {tuple(x.shape)}")
         pool = F.max_pool2d if x.dim() == 4 else F.max_pool3d
         norms = field_norms(x, self.field_of_channel, len(self.in_type))
         _, where = pool(norms, return_indices=True, **self.options)

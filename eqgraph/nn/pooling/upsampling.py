@@ -36,14 +36,19 @@ class Upsampling(EquivariantModule):
             raise ValueError(f"{type(self).__name__}: mode must be one of {MODES[d]} on R^{d}, got {mode!r}")
         if (scale_factor is None) == (size is None):
             raise ValueError(f"{type(self).__name__}: give exactly one of scale_factor and size")
+        given = scale_factor if size is None else size
+        values = tuple(given) if isinstance(given, (tuple, list)) else (given,)
+        if not values or any(isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < float("inf")
+                             for v in values):
+            raise ValueError(f"{type(self).__name__}: {'scale_factor' if size is None else 'size'} must be positive "
+                             f"(a number or one per axis), got {given!r}")
         self.in_type = self.out_type = in_type
         self.options = dict(scale_factor=scale_factor, size=size, mode=mode,
                             align_corners=None if mode == "nearest" else align_corners)
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
-        if not input.is_grid:
-            raise ValueError(f"{type(self).__name__} interpolates grids, got node features {tuple(input.shape)}")
+        self.check_grid(input, "interpolates grids")
         return GeometricTensor(F.interpolate(input.tensor, **self.options), self.out_type)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:

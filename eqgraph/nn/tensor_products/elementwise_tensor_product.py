@@ -42,6 +42,10 @@ class ElementwiseTensorProduct(EquivariantModule):
         if not isinstance(input2, GeometricTensor) or input2.type != self.in_type2:
             got = input2.type if isinstance(input2, GeometricTensor) else type(input2).__name__
             raise ValueError(f"ElementwiseTensorProduct expects a second input of type {self.in_type2}, got {got}")
+        if input1.shape[0] != input2.shape[0] or input1.shape[2:] != input2.shape[2:] or \
+                input1.tensor.dtype != input2.tensor.dtype:
+            raise ValueError(f"the two inputs must have the same nodes or pixels and dtype, got {tuple(input1.shape)} "
+                             f"{input1.tensor.dtype} and {tuple(input2.shape)} {input2.tensor.dtype}")
         out = elementwise_product(input1.tensor, input2.tensor, self.first_channels, self.second_channels)
         return GeometricTensor(out, self.out_type, input1.coords)
 

@@ -101,9 +101,10 @@ class TensorProductModule(ConstantBuffers, EquivariantModule):
         if not isinstance(input2, GeometricTensor) or input2.type != self.in_type2:
             got = input2.type if isinstance(input2, GeometricTensor) else type(input2).__name__
             raise ValueError(f"TensorProductModule expects a second input of type {self.in_type2}, got {got}")
-        if input1.shape[0] != input2.shape[0] or input1.shape[2:] != input2.shape[2:]:
-            raise ValueError(f"the two inputs must have the same nodes or pixels, got shapes {tuple(input1.shape)} "
-                             f"and {tuple(input2.shape)}")
+        if input1.shape[0] != input2.shape[0] or input1.shape[2:] != input2.shape[2:] or \
+                input1.tensor.dtype != input2.tensor.dtype:
+            raise ValueError(f"the two inputs must have the same nodes or pixels and dtype, got {tuple(input1.shape)} "
+                             f"{input1.tensor.dtype} and {tuple(input2.shape)} {input2.tensor.dtype}")
         x1, x2 = _rows(input1.tensor), _rows(input2.tensor)
         N = x1.shape[0]
         f1 = x1 if self.in1_matrix is None else x1 @ self.in1_matrix.T
@@ -118,7 +119,8 @@ class TensorProductModule(ConstantBuffers, EquivariantModule):
             (d1, m1), (m2, d2) = parts1[a].shape[1:], parts2[b].shape[1:]
             scale = self._scales.get((a, b))
             if scale is None:  # z[N, m2, r, m1] = sum_i (x2 . maps)[N, m2, i, r] x1[N, i, m1]
-                coupled = (parts2[b].reshape(N * m2, d2) @ getattr(self, f"maps_{a}_{b}")).view(N, m2, d1, -1, 1)
+                maps = getattr(self, f"maps_{a}_{b}")
+                coupled = (parts2[b].reshape(N * m2, d2) @ maps).view(N, m2, d1, maps.shape[1] // d1, 1)
                 z = (coupled * parts1[a].view(N, 1, d1, 1, m1)).sum(2)
             else:  # one input is a scalar irrep: the product is the projection
                 z = parts2[b].view(N, m2, d2, 1) * parts1[a].view(N, 1, d1, m1)
@@ -171,7 +173,7 @@ class TensorProductModule(ConstantBuffers, EquivariantModule):
 def bilinear(x1: torch.Tensor, x2: torch.Tensor, coefficients: torch.Tensor) -> torch.Tensor:
     """``y[o] = sum_{i, j} x1[i] x2[j] coefficients[j, o * c_1 + i]`` for node features or grids."""
     rows1, rows2 = _rows(x1), _rows(x2)
-    maps = (rows2 @ coefficients).view(rows1.shape[0], -1, rows1.shape[1])  # [N, c_out, c_1]
+    maps = (rows2 @ coefficients).view(rows1.shape[0], coefficients.shape[1] // rows1.shape[1], rows1.shape[1])  # [N, c_out, c_1]
     return _unrows(torch.bmm(maps, rows1.unsqueeze(2)).squeeze(2), x1)
 
 
