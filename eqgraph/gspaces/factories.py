@@ -33,7 +33,7 @@ def rot2dOnR2(N: int = -1, maximum_frequency: int = 6) -> GSpace:
 
 
 @lru_cache(maxsize=None)
-def flipRot2dOnR2(N: int = -1, axis: float = np.pi / 2, maximum_frequency: int = 6) -> GSpace:
+def flipRot2dOnR2(N: int = -1, maximum_frequency: int = 6, axis: float = np.pi / 2) -> GSpace:
     """Rotations and reflections of the plane: :math:`D_N`, or O(2) for ``N = -1``; escnn's
     signature and meaning.
 

@@ -46,6 +46,7 @@ class PointConv(PointGraphLayer):
         self,
         in_type: FieldType,
         out_type: FieldType,
+        *,  # escnn's third argument is groups: everything else by name, so a ported call cannot misbind
         cutoff: float | None = None,
         n_radial: int = 8,
         radial: RadialProfile | None = None,

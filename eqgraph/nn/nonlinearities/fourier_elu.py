@@ -10,9 +10,9 @@ from .quotient_fourier_pointwise import QuotientFourierPointwise
 class FourierELU(FourierPointwise):
     """:class:`FourierPointwise` with the ELU (escnn's name)."""
 
-    def __init__(self, gspace, channels: int, irreps: Sequence[Representation], N: int | None = None,
-                 grid_symmetric: bool = False):
-        super().__init__(gspace, channels, irreps, "p_elu", N, grid_symmetric)
+    def __init__(self, gspace, channels: int, irreps: Sequence[Representation], inplace: bool = True, *,
+                 N: int | None = None, grid_symmetric: bool = False):
+        super().__init__(gspace, channels, irreps, "p_elu", inplace, N=N, grid_symmetric=grid_symmetric)
 
 
 class QuotientFourierELU(QuotientFourierPointwise):

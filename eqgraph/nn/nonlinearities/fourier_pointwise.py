@@ -5,7 +5,7 @@ from typing import Sequence
 import numpy as np
 
 from ...fields import FieldType
-from ...group import Representation, directsum
+from ...group import IrreducibleRepresentation, Representation, directsum
 from .sampled_pointwise import SampledPointwise
 from .sampling_grids import SAMPLES_PER_COEFFICIENT, group_grid, irrep_values
 
@@ -26,6 +26,7 @@ class FourierPointwise(SampledPointwise):
         channels: the number of fields.
         irreps: the irreps spanning the band limit, e.g. ``[gs.irrep(k) for k in range(4)]``.
         function: a pointwise function name (``p_relu``, ``p_elu``, ...).
+        inplace: escnn's argument, accepted for its signature; the output is always a new tensor.
         N: the number of samples (default 20 per coefficient; finite groups use all their elements).
         grid_symmetric: sample on a set closed under the pixel or voxel grid's rotations, so that
             the layer is exactly equivariant under them (for grid models; less uniform in 3D).
@@ -36,15 +37,30 @@ class FourierPointwise(SampledPointwise):
     """
 
     def __init__(self, gspace, channels: int, irreps: Sequence[Representation], function: str = "p_relu",
-                 N: int | None = None, grid_symmetric: bool = False):
+                 inplace: bool = True, *, N: int | None = None, grid_symmetric: bool = False):
+        name = type(self).__name__
         irreps = list(irreps)
-        multiplicities = [ir.size // ir.sum_of_squares_constituents for ir in irreps]
+        if not isinstance(channels, int) or channels < 1:
+            raise ValueError(f"{name} needs a positive number of channels, got {channels!r}")
+        if N is not None and (not isinstance(N, int) or N < 1):
+            raise ValueError(f"{name}: N (the number of sampled group elements) must be a positive integer, got {N!r}")
+        multiplicities = [ir.size // ir.sum_of_squares_constituents for ir in _checked_irreps(name, gspace, irreps)]
         field = band_limited_regular(irreps)
         elements = group_grid(gspace.fibergroup, N or SAMPLES_PER_COEFFICIENT * field.size, grid_symmetric)
         columns = [irrep_values(ir, elements)[:, :, :m].transpose(0, 2, 1).reshape(len(elements), -1) * np.sqrt(ir.size)
                    for ir, m in zip(irreps, multiplicities)]  # column j of psi(g), j < m, one after another
         sampling = np.concatenate(columns, axis=1) / np.sqrt(field.size)
         super().__init__(FieldType(gspace, [field] * channels), sampling, function)
+
+
+def _checked_irreps(name: str, gspace, irreps: list) -> list[IrreducibleRepresentation]:
+    group = getattr(gspace, "fibergroup", None)
+    if group is None:
+        raise TypeError(f"{name} needs a gspace, got {type(gspace).__name__}")
+    if not irreps or any(not isinstance(ir, IrreducibleRepresentation) or ir.group is not group for ir in irreps):
+        got = [getattr(ir, "name", ir) for ir in irreps]
+        raise ValueError(f"{name} needs a non-empty list of irreps of {group.name} (e.g. gspace.irrep(k)), got {got}")
+    return irreps
 
 
 def band_limited_regular(irreps: Sequence[Representation]) -> Representation:

@@ -33,6 +33,10 @@ class QuotientFourierPointwise(SampledPointwise):
     def __init__(self, gspace, channels: int, L: int, function: str = "p_relu", N: int | None = None):
         if not isinstance(gspace.fibergroup, SO3Group):
             raise ValueError(f"QuotientFourierPointwise samples the sphere SO(3)/SO(2); got {gspace.fibergroup.name}")
+        if not isinstance(channels, int) or channels < 1 or not isinstance(L, int) or L < 0:
+            raise TypeError(f"{type(self).__name__}(gspace, channels, L): a positive number of fields and a band limit "
+                            f"L >= 0, got channels={channels!r}, L={L!r} (escnn's (gspace, subgroup_id, channels, irreps) "
+                            "form: eqgraph's quotient is always the sphere, so give channels and L)")
         field = directsum([gspace.irrep(l) for l in range(L + 1)], name="sphere_functions")
         points = torch.tensor(sphere_grid(N or SAMPLES_PER_COEFFICIENT * field.size))
         sampling = torch.cat(harmonics(points, L), dim=1).numpy() / np.sqrt(field.size)
