@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ if {empty_cache}:  # send escnn's on-disk joblib cache (inside its site-packages
 import torch
 """
 
-# Snippet defining measure(step): the median time of {repeats} calls after two warm-ups, and how far
+# Snippet defining measure(step): the median wall and CPU time of {repeats} calls after two warm-ups, and how far
 # resident memory rose during them (Linux: the peak is reset through /proc/self/clear_refs).
 TIMING = """
 import gc, json, statistics, time, warnings
@@ -42,12 +43,14 @@ def measure(step, repeats={repeats}):
     with open("/proc/self/clear_refs", "w") as refs:  # reset the peak resident size (VmHWM)
         refs.write("5")
     before = memory_kb("VmRSS:")
-    times = []
+    times, cpus = [], []
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         step()
         times.append(time.perf_counter() - t)
-    return {{"time": statistics.median(times), "peak_mb": (memory_kb("VmHWM:") - before) / 1024}}
+        cpus.append(time.process_time() - c)
+    return {{"time": statistics.median(times), "cpu": statistics.median(cpus),
+            "peak_mb": (memory_kb("VmHWM:") - before) / 1024}}
 """
 
 
@@ -88,6 +91,41 @@ def run_json(python: str, code: str, timeout: float = 1800, env: dict | None = N
     if done.returncode != 0:
         raise RuntimeError(f"benchmark subprocess failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def benchmark_pairs(default: int = 3) -> int:
+    """How many alternating rounds :func:`alternate` runs: ``--pairs N`` on the command line, else ``default``."""
+    if "--pairs" in sys.argv:
+        return int(sys.argv[sys.argv.index("--pairs") + 1])
+    return default
+
+
+def alternate(sides: dict, rounds: int | None = None, timeout: float = 3600) -> dict:
+    """Run every side ``name -> (python, code, env)`` in a fresh process, A B A B ... for ``rounds``
+    rounds (:func:`benchmark_pairs`), and return per side the median of every number it printed
+    (nested dictionaries alike); a side whose process fails maps to None. On a shared machine one
+    process can be tens of percent off; alternating spreads whatever else runs over both sides."""
+    results: dict = {name: [] for name in sides}
+    for _ in range(rounds or benchmark_pairs()):
+        for name, (python, code, env) in sides.items():
+            if results[name] is None or python is None:
+                results[name] = None
+                continue
+            try:
+                results[name].append(run_json(python, code, timeout=timeout, env=env))
+            except RuntimeError as error:
+                print(f"  {name}: failed ({str(error).strip().splitlines()[-1]})")
+                results[name] = None
+    return {name: None if runs is None else _median_tree(runs) for name, runs in results.items()}
+
+
+def _median_tree(runs: list):
+    first = runs[0]
+    if isinstance(first, dict):
+        return {key: _median_tree([run[key] for run in runs]) for key in first}
+    if isinstance(first, (int, float)) and not isinstance(first, bool):
+        return statistics.median(runs)
+    return first
 
 
 def this_python() -> str:

@@ -4,9 +4,10 @@ Every timed process runs with one torch thread (``--threads N`` to change it), s
 do not depend on what else runs on the machine.
 
 Every measurement runs in a fresh process: two warm-up calls, then the median of a few timed
-calls. "peak +MB" is how far the process's resident memory rises above its level before the timed
-calls (Linux: the peak is reset through /proc/self/clear_refs). Ratios are eqgraph / other: below 1 is
-faster. Targets (issue 4):
+calls; the processes of the sides compared alternate A B A B over ``--pairs`` rounds (3) and the
+tables give the medians, wall time with CPU time beside it. "peak +MB" is how far the process's
+resident memory rises above its level before the timed calls (Linux: the peak is reset through
+/proc/self/clear_refs). Ratios are eqgraph / other: below 1 is faster. Targets (issue 4):
 
 1. R2Conv C8, 16 regular -> 16 regular, kernel 5, batch 16, 64x64, one training step: at most
    0.8x escnn.
@@ -26,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 import torch
-from _reference import ESCNN_PRELUDE, TIMING, escnn_python, fmt, ratio, run_json, this_python
+from _reference import ESCNN_PRELUDE, TIMING, alternate, benchmark_pairs, escnn_python, fmt, ratio, this_python
 
 REPEATS = 2 if "--quick" in sys.argv else 5
 
@@ -192,70 +193,74 @@ def make_graph(path: Path) -> int:
 
 
 def cell(result: dict | None, key: str) -> str:
-    return fmt(result[key]["time"]) if result and key in result else "-"
+    """Wall time (CPU time) of one measurement."""
+    if not result or key not in result:
+        return "-"
+    return f"{fmt(result[key]['time'])} ({fmt(result[key]['cpu'])} CPU)"
 
 
 def memory(result: dict | None, key: str) -> str:
     return f"{result[key]['peak_mb']:.0f}" if result and key in result else "-"
 
 
+def wall(result: dict | None, key: str) -> float | None:
+    return result[key]["time"] if result and key in result else None
+
+
 def main() -> None:
     reference = escnn_python()
     print(f"escnn reference: {reference or 'not importable (run benchmarks/setup_escnn_venv.sh or set ESCNN_PYTHON)'}")
-    print(f"timed calls per measurement: {REPEATS} (median)\n")
+    print(f"timed calls per measurement: {REPEATS} (median); processes alternated over {benchmark_pairs()} rounds "
+          "(median)\n")
 
     for name, case in GRID_CASES.items():
         code = dict(case, repeats=REPEATS)
-        ours = run_json(this_python(), EQGRAPH_GRID.format(**code))
-        plain = run_json(this_python(), PLAIN_GRID.format(**code))
-        theirs = None
-        if reference:
-            escnn_code = dict(code, reps=ESCNN_REPS[case["gspace"]], empty_cache=False)
-            theirs = run_json(reference, ESCNN_GRID.format(**escnn_code), timeout=3600)
-        print(f"{name}")
-        print(f"  training step      eqgraph {cell(ours, 'train'):>9} ({memory(ours, 'train')} MB)   escnn {cell(theirs, 'train'):>9} "
-              f"({memory(theirs, 'train')} MB)   plain torch {cell(plain, 'train'):>9}   "
-              f"ratio vs escnn {ratio(ours['train']['time'], theirs['train']['time'] if theirs else None)}, "
-              f"vs plain {ratio(ours['train']['time'], plain['train']['time'])}")
+        escnn_code = dict(code, reps=ESCNN_REPS[case["gspace"]], empty_cache=False)
+        sides = {"eqgraph": (this_python(), EQGRAPH_GRID.format(**code), None),
+                 "plain": (this_python(), PLAIN_GRID.format(**code), None),
+                 "escnn": (reference, ESCNN_GRID.format(**escnn_code), None)}
         if case["eval_mode"]:
-            print(f"  eval forward       eqgraph {cell(ours, 'eval'):>9}   escnn {cell(theirs, 'eval'):>9}   exported Conv2d "
-                  f"{cell(ours, 'exported'):>9}   ratio vs exported {ratio(ours['eval']['time'], ours['exported']['time'])}")
-            cold_escnn = None
-            if reference:
-                cold_escnn = run_json(reference, ESCNN_GRID.format(**dict(escnn_code, empty_cache=True)), timeout=3600)
+            sides["escnn cold"] = (reference, ESCNN_GRID.format(**dict(escnn_code, empty_cache=True)), None)
+        results = alternate(sides)
+        ours, plain, theirs = results["eqgraph"], results["plain"], results["escnn"]
+        print(f"{name}")
+        print(f"  training step      eqgraph {cell(ours, 'train')} ({memory(ours, 'train')} MB)   escnn "
+              f"{cell(theirs, 'train')} ({memory(theirs, 'train')} MB)   plain torch {cell(plain, 'train')}   "
+              f"ratio vs escnn {ratio(wall(ours, 'train'), wall(theirs, 'train'))}, "
+              f"vs plain {ratio(wall(ours, 'train'), wall(plain, 'train'))}")
+        if case["eval_mode"]:
+            cold = results.get("escnn cold")
+            print(f"  eval forward       eqgraph {cell(ours, 'eval')}   escnn {cell(theirs, 'eval')}   exported Conv2d "
+                  f"{cell(ours, 'exported')}   ratio vs exported {ratio(wall(ours, 'eval'), wall(ours, 'exported'))}")
             print(f"  construction       eqgraph {fmt(ours['build']):>9}   escnn {fmt(theirs['build'] if theirs else None):>9} "
-                  f"(empty disk cache {fmt(cold_escnn['build'] if cold_escnn else None)})   ratio "
+                  f"(empty disk cache {fmt(cold['build'] if cold else None)})   ratio "
                   f"{ratio(ours['build'], theirs['build'] if theirs else None)} / "
-                  f"{ratio(ours['build'], cold_escnn['build'] if cold_escnn else None)}")
+                  f"{ratio(ours['build'], cold['build'] if cold else None)}")
         print()
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "graph.pt"
         edges = make_graph(path)
         print(f"R3PointConv O(3) 32x0e+32x1o+32x2e, {POINTS} points, {edges} edges, forward + backward incl. d/dpos")
-        rows = [
-            ("eqgraph R3PointConv (8 Bessel)", this_python(), EQGRAPH_POINT, dict(kwargs="{}")),
-            ("eqgraph R3PointConv (radial MLP 64)", this_python(), EQGRAPH_POINT, dict(kwargs="{'radial_mlp': (64,)}")),
-            ("e3nn FC tensor product + radial MLP", this_python(), E3NN_POINT, dict(fully_connected=True)),
-            ("e3nn uvu tensor product + MLP + Linear", this_python(), E3NN_POINT, dict(fully_connected=False)),
-        ]
-        if reference:
-            rows.append(("escnn R3PointConv (8 rings)", reference, ESCNN_POINT, dict(empty_cache=False)))
-        results = {}
-        for label, python, template, extra in rows:
-            try:
-                results[label] = run_json(python, template.format(path=str(path), cutoff=CUTOFF, repeats=REPEATS, **extra),
-                                          timeout=3600)
-            except RuntimeError as error:
-                print(f"  {label}: failed ({str(error).strip().splitlines()[-1]})")
+        rows = {
+            "eqgraph R3PointConv (8 Bessel)": (this_python(), EQGRAPH_POINT, dict(kwargs="{}")),
+            "eqgraph R3PointConv (radial MLP 64)": (this_python(), EQGRAPH_POINT, dict(kwargs="{'radial_mlp': (64,)}")),
+            "e3nn FC tensor product + radial MLP": (this_python(), E3NN_POINT, dict(fully_connected=True)),
+            "e3nn uvu tensor product + MLP + Linear": (this_python(), E3NN_POINT, dict(fully_connected=False)),
+            "escnn R3PointConv (8 rings)": (reference, ESCNN_POINT, dict(empty_cache=False)),
+        }
+        results = alternate({label: (python, template.format(path=str(path), cutoff=CUTOFF, repeats=REPEATS, **extra),
+                                     None) for label, (python, template, extra) in rows.items()})
+        results = {label: result for label, result in results.items() if result is not None}
         for label, result in results.items():
-            print(f"  {label:42} {fmt(result['step']['time']):>9}  peak +{result['step']['peak_mb']:.0f} MB  "
+            print(f"  {label:42} {cell(result, 'step'):>22}  peak +{result['step']['peak_mb']:.0f} MB  "
                   f"{result['weights']:>8} parameters")
-        print("  ratios (eqgraph / other):")
+        print("  ratios (eqgraph / other, wall):")
         for ours in ("eqgraph R3PointConv (8 Bessel)", "eqgraph R3PointConv (radial MLP 64)"):
             for other in results:
                 if ours in results and not other.startswith("eqgraph"):
-                    print(f"    {ours} / {other}: {ratio(results[ours]['step']['time'], results[other]['step']['time'])}")
+                    print(f"    {ours} / {other}: {ratio(wall(results[ours], 'step'), wall(results[other], 'step'))}")
+
 
 if __name__ == "__main__":
     main()

@@ -9,13 +9,14 @@ regular (x) regular, each in a fresh process ("cold") and again
 in the same process ("cached"). escnn runs in its own venv (see setup_escnn_venv.sh or set
 $ESCNN_PYTHON) with its on-disk joblib cache redirected to an empty folder for the cold run, and
 with its warm cache in a new process. Dependencies (torch, e3nn, escnn) are imported before the
-clock starts. Ratios are eqgraph / escnn: below 1 is faster.
+clock starts. The processes alternate (eqgraph, escnn cold, escnn warm) over ``--pairs`` rounds (3)
+and the table gives medians. Ratios are eqgraph / escnn: below 1 is faster.
 
     python benchmarks/bench_group.py
 """
 from __future__ import annotations
 
-from _reference import ESCNN_PRELUDE, escnn_python, fmt, ratio, run_json, this_python
+from _reference import ESCNN_PRELUDE, alternate, escnn_python, fmt, ratio, this_python
 
 GROUPS = {"D8": "dihedral_group(8)", "octa": "octa_group()", "ico": "ico_group()"}
 
@@ -53,11 +54,10 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for name, group in GROUPS.items():
-        ours = run_json(this_python(), EQGRAPH.format(group=group))
-        theirs_cold = theirs_warm = None
-        if reference:
-            theirs_cold = run_json(reference, ESCNN.format(group=group, empty_cache=True))
-            theirs_warm = run_json(reference, ESCNN.format(group=group, empty_cache=False))
+        results = alternate({"eqgraph": (this_python(), EQGRAPH.format(group=group), None),
+                             "escnn cold": (reference, ESCNN.format(group=group, empty_cache=True), None),
+                             "escnn warm": (reference, ESCNN.format(group=group, empty_cache=False), None)})
+        ours, theirs_cold, theirs_warm = results["eqgraph"], results["escnn cold"], results["escnn warm"]
         for op in OPERATIONS:
             escnn_cold = theirs_cold["cold"][op] if theirs_cold else None
             print(

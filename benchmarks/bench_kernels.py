@@ -9,14 +9,16 @@ k x k (x k) stencil in the factorised block form that convolutions use, the grou
 built inside the clock; escnn constructs the
 same R2Conv/R3Conv with ``initialize=False`` (its basis construction and sampling). Each runs in
 a fresh process ("cold", dependencies imported before the clock starts) and again in the same
-process ("cached"); escnn's cold run is shown with its on-disk cache empty and warm. The number of basis elements (learnable coefficients of the layer) is
-printed next to escnn's. Ratios are eqgraph / escnn: below 1 is faster.
+process ("cached"); escnn's cold run is shown with its on-disk cache empty and warm. The processes
+alternate over ``--pairs`` rounds (3) and the table gives medians. The number of basis elements
+(learnable coefficients of the layer) is printed next to escnn's. Ratios are eqgraph / escnn:
+below 1 is faster.
 
     python benchmarks/bench_kernels.py
 """
 from __future__ import annotations
 
-from _reference import ESCNN_PRELUDE, escnn_python, fmt, ratio, run_json, this_python
+from _reference import ESCNN_PRELUDE, alternate, escnn_python, fmt, ratio, this_python
 
 # name: (gspace expression, input representations, output representations, kernel size)
 CASES = {
@@ -87,12 +89,11 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for name, (gspace, ins, outs, k) in CASES.items():
-        ours = run_json(this_python(), EQGRAPH.format(gspace=gspace, ins=ins, outs=outs, k=k))
-        theirs = warm = None
-        if reference:
-            code = dict(gspace=gspace, ins=ins, outs=outs, k=k)
-            theirs = run_json(reference, ESCNN.format(empty_cache=True, **code), timeout=3600)
-            warm = run_json(reference, ESCNN.format(empty_cache=False, **code), timeout=3600)
+        code = dict(gspace=gspace, ins=ins, outs=outs, k=k)
+        results = alternate({"eqgraph": (this_python(), EQGRAPH.format(**code), None),
+                             "escnn cold": (reference, ESCNN.format(empty_cache=True, **code), None),
+                             "escnn warm": (reference, ESCNN.format(empty_cache=False, **code), None)})
+        ours, theirs, warm = results["eqgraph"], results["escnn cold"], results["escnn warm"]
         cold_time = theirs["cold"]["total"] if theirs else None
         warm_time = warm["cold"]["total"] if warm else None
         print(
