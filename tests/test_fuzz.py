@@ -32,7 +32,7 @@ CASES: Counter = Counter()
 """Generated cases per fuzz target; printed by ``conftest.pytest_terminal_summary``."""
 
 LIBRARY = str(Path(eqgraph.__file__).parent)
-QUICK = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+QUICK = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 LONG = settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
 
 GSPACES = {
@@ -61,6 +61,14 @@ def documented(target: str, call):
                                  f"({site.line}), not from eqgraph's checks: {error}") from error
         assert str(error), "an error without a message"
         return None
+
+
+def fuzz_tests(body):
+    """The two tests of a fuzz target: a few derandomised examples in the default run, many in ``-m slow``."""
+    def run(data):
+        body(data)
+
+    return QUICK(given(st.data())(run)), pytest.mark.slow(LONG(given(st.data())(run)))
 
 
 def _representations(gspace):
@@ -98,6 +106,18 @@ def _finite(t: torch.Tensor) -> bool:
     return not t.is_floating_point() or bool(torch.isfinite(t).all())
 
 
+def _build_and_run(data, name: str, make, grid: bool) -> None:
+    """Build a module (``make()``), then, if eqgraph accepted it, run it on a fuzzed tensor of its type."""
+    module = documented(name, make)
+    if module is None:
+        return
+    module.train(data.draw(st.booleans()))
+    in_type = module.in_type
+    x = data.draw(tensors(in_type.size, in_type.gspace.dimensionality, grid))
+    out = documented(f"{name}.forward", lambda: module(GeometricTensor(x, in_type)))
+    _check_finite_out([x], out)
+
+
 def _check_finite_out(inputs, out):
     if out is not None and all(_finite(t) for t in inputs):
         assert _finite(out.tensor if isinstance(out, GeometricTensor) else out), "finite input, non-finite output"
@@ -119,17 +139,7 @@ def _fuzz_geometric_tensor(data):
         [[], [ft.gspace.trivial_repr, "trivial"], [1], list(ft.representations)]))))
 
 
-@QUICK
-@given(st.data())
-def test_fuzz_field_types_and_tensors(data):
-    _fuzz_geometric_tensor(data)
-
-
-@pytest.mark.slow
-@LONG
-@given(st.data())
-def test_fuzz_field_types_and_tensors_long(data):
-    _fuzz_geometric_tensor(data)
+test_fuzz_field_types_and_tensors, test_fuzz_field_types_and_tensors_long = fuzz_tests(_fuzz_geometric_tensor)
 
 
 # ---------------------------------------------------------------- node-wise modules
@@ -163,26 +173,10 @@ def _fuzz_node_module(data):
     name = data.draw(st.sampled_from(sorted(NODE_MODULES)))
     ft = data.draw(field_types())
     other = data.draw(field_types(ft.gspace if data.draw(st.booleans()) else None))
-    module = documented(name, lambda: NODE_MODULES[name](ft, other, data.draw))
-    if module is None:
-        return
-    module.train(data.draw(st.booleans()))
-    x = data.draw(tensors(module.in_type.size, ft.gspace.dimensionality, grid=data.draw(st.booleans())))
-    out = documented(f"{name}.forward", lambda: module(GeometricTensor(x, module.in_type)))
-    _check_finite_out([x], out)
+    _build_and_run(data, name, lambda: NODE_MODULES[name](ft, other, data.draw), grid=data.draw(st.booleans()))
 
 
-@QUICK
-@given(st.data())
-def test_fuzz_node_modules(data):
-    _fuzz_node_module(data)
-
-
-@pytest.mark.slow
-@LONG
-@given(st.data())
-def test_fuzz_node_modules_long(data):
-    _fuzz_node_module(data)
+test_fuzz_node_modules, test_fuzz_node_modules_long = fuzz_tests(_fuzz_node_module)
 
 
 def _fuzz_products(data):
@@ -201,17 +195,7 @@ def _fuzz_products(data):
     _check_finite_out([x1, x2], out)
 
 
-@QUICK
-@given(st.data())
-def test_fuzz_tensor_products(data):
-    _fuzz_products(data)
-
-
-@pytest.mark.slow
-@LONG
-@given(st.data())
-def test_fuzz_tensor_products_long(data):
-    _fuzz_products(data)
+test_fuzz_tensor_products, test_fuzz_tensor_products_long = fuzz_tests(_fuzz_products)
 
 
 # ---------------------------------------------------------------- pooling and resampling on grids
@@ -229,25 +213,10 @@ GRID_MODULES = {
 def _fuzz_grid_module(data):
     name = data.draw(st.sampled_from(sorted(GRID_MODULES)))
     ft = data.draw(field_types())
-    module = documented(name, lambda: GRID_MODULES[name](ft, data.draw))
-    if module is None:
-        return
-    x = data.draw(tensors(ft.size, ft.gspace.dimensionality, grid=data.draw(st.sampled_from([True, True, False]))))
-    out = documented(f"{name}.forward", lambda: module(GeometricTensor(x, ft)))
-    _check_finite_out([x], out)
+    _build_and_run(data, name, lambda: GRID_MODULES[name](ft, data.draw), grid=data.draw(st.sampled_from([True, True, False])))
 
 
-@QUICK
-@given(st.data())
-def test_fuzz_grid_modules(data):
-    _fuzz_grid_module(data)
-
-
-@pytest.mark.slow
-@LONG
-@given(st.data())
-def test_fuzz_grid_modules_long(data):
-    _fuzz_grid_module(data)
+test_fuzz_grid_modules, test_fuzz_grid_modules_long = fuzz_tests(_fuzz_grid_module)
 
 
 # ---------------------------------------------------------------- convolutions
@@ -256,26 +225,11 @@ def _fuzz_grid_conv(data):
     out_type = data.draw(field_types(ft.gspace))
     layer = data.draw(st.sampled_from([R2Conv, R3Conv]))
     kernel = data.draw(st.sampled_from([3, 3, 1, 0, 2, -1]))
-    conv = documented(layer.__name__, lambda: layer(ft, out_type, kernel, padding=data.draw(st.integers(-1, 2)),
-                                                    stride=data.draw(st.integers(0, 2))))
-    if conv is None:
-        return
-    x = data.draw(tensors(ft.size, ft.gspace.dimensionality, grid=True))
-    out = documented(f"{layer.__name__}.forward", lambda: conv(GeometricTensor(x, ft)))
-    _check_finite_out([x], out)
+    _build_and_run(data, layer.__name__, lambda: layer(ft, out_type, kernel, padding=data.draw(st.integers(-1, 2)),
+                                                       stride=data.draw(st.integers(0, 2))), grid=True)
 
 
-@QUICK
-@given(st.data())
-def test_fuzz_grid_convolutions(data):
-    _fuzz_grid_conv(data)
-
-
-@pytest.mark.slow
-@LONG
-@given(st.data())
-def test_fuzz_grid_convolutions_long(data):
-    _fuzz_grid_conv(data)
+test_fuzz_grid_convolutions, test_fuzz_grid_convolutions_long = fuzz_tests(_fuzz_grid_conv)
 
 
 def _fuzz_point_conv(data):
@@ -304,17 +258,7 @@ def _fuzz_point_conv(data):
     _check_finite_out([x, coords], out)
 
 
-@QUICK
-@given(st.data())
-def test_fuzz_point_convolutions(data):
-    _fuzz_point_conv(data)
-
-
-@pytest.mark.slow
-@LONG
-@given(st.data())
-def test_fuzz_point_convolutions_long(data):
-    _fuzz_point_conv(data)
+test_fuzz_point_convolutions, test_fuzz_point_convolutions_long = fuzz_tests(_fuzz_point_conv)
 
 
 # ---------------------------------------------------------------- graph builders
@@ -367,17 +311,7 @@ def _fuzz_graphs(data):
         pos, target, r, torch.zeros(n, dtype=torch.long), torch.zeros(target.shape[0], dtype=torch.long)))
 
 
-@QUICK
-@given(st.data())
-def test_fuzz_graph_builders(data):
-    _fuzz_graphs(data)
-
-
-@pytest.mark.slow
-@LONG
-@given(st.data())
-def test_fuzz_graph_builders_long(data):
-    _fuzz_graphs(data)
+test_fuzz_graph_builders, test_fuzz_graph_builders_long = fuzz_tests(_fuzz_graphs)
 
 
 def _fuzz_grid_graph(data):
@@ -392,17 +326,7 @@ def _fuzz_grid_graph(data):
         assert graph.edge_index.shape[0] == 2
 
 
-@QUICK
-@given(st.data())
-def test_fuzz_grid_graphs(data):
-    _fuzz_grid_graph(data)
-
-
-@pytest.mark.slow
-@LONG
-@given(st.data())
-def test_fuzz_grid_graphs_long(data):
-    _fuzz_grid_graph(data)
+test_fuzz_grid_graphs, test_fuzz_grid_graphs_long = fuzz_tests(_fuzz_grid_graph)
 
 
 def test_the_raise_site_rule_catches_errors_escaping_from_torch():

@@ -9,11 +9,13 @@ from torch.utils.checkpoint import checkpoint
 CHUNK_VALUES = 2 ** 27
 """How many per-edge intermediate values (messages, angular maps, radial features) one chunk may
 hold: 512 MiB in float32. A layer with ``v`` such values per edge takes ``CHUNK_VALUES // v`` edges
-per chunk; graphs with more edges are aggregated chunk by chunk, each chunk's intermediates
-recomputed in the backward pass instead of kept (``torch.utils.checkpoint``), so memory stays
-bounded by one chunk whatever the edge count. The recomputation costs about a third more time
-(R3PointConv 32x0e+32x1o+32x2e, 100,000 edges: 7.3 against 5.6 s), so smaller graphs are not
-chunked: at that width, up to 32,000 edges."""
+per chunk. Each chunk's intermediates are recomputed in the backward pass instead of kept
+(``torch.utils.checkpoint``), so memory stays bounded by one chunk whatever the edge count."""
+
+WHOLE_UP_TO_CHUNKS = 4
+"""Graphs of up to this many chunks (2 GiB of float32 intermediates) are aggregated at once: the
+recomputation costs about a third more time (R3PointConv 32x0e+32x1o+32x2e, 100,000 edges: 7.3
+against 5.6 s), worth paying only where memory runs short."""
 
 
 def chunk_edges(values_per_edge: int) -> int:
@@ -35,10 +37,11 @@ def aggregate_edges(messages: Callable[..., torch.Tensor], edge_index: torch.Ten
         per_edge: tensors with one row per edge, sliced along with the edges.
         num_targets: the number of target nodes.
         mean: average instead of sum (targets without edges get zeros).
-        chunk: edges per chunk; ``None`` aggregates all edges at once (and keeps every intermediate).
+        chunk: edges per chunk, used on graphs of more than ``WHOLE_UP_TO_CHUNKS`` chunks; ``None``
+            aggregates all edges at once (and keeps every intermediate).
     """
     E = edge_index.shape[1]
-    if chunk is None or E <= chunk:
+    if chunk is None or E <= WHOLE_UP_TO_CHUNKS * chunk:
         out = _scatter(messages, num_targets, edge_index[0], edge_index[1], *per_edge)
     else:
         out = None
