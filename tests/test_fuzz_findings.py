@@ -8,7 +8,7 @@ from eqgraph import gspaces
 from eqgraph.fields import FieldType, GeometricTensor
 from eqgraph.graph import bipartite_radius_graph, farthest_point_sampling, radius_graph
 from eqgraph.kernels import BesselRadial
-from eqgraph.nn import (FourierELU, Linear, NormMaxPool, PointwiseMaxPool2D, R2Conv, R2Upsampling, R3PointConv,
+from eqgraph.nn import (FieldNorm, FourierELU, Linear, NormBatchNorm, NormMaxPool, PointwiseMaxPool2D, R2Conv, R2Upsampling, R3PointConv,
                         TensorProductModule, TensorProductNonLinearity, VectorFieldNonLinearity)
 
 C4 = gspaces.rot2dOnR2(4)
@@ -88,3 +88,13 @@ def test_sampling_helpers_check_their_inputs():
         radius_graph(pos, 1.0, batch=torch.zeros(6))
     with pytest.raises(ValueError, match="NaN or infinite"):
         farthest_point_sampling(torch.tensor([[0.0, math.nan, 0.0]]), None, 1)
+
+
+def test_normalisations_refuse_a_non_positive_eps_and_a_momentum_outside_0_1():
+    ft = C4.type(C4.irrep(1))
+    with pytest.raises(ValueError, match="eps must be a positive number, got -1.0"):
+        NormBatchNorm(ft, eps=-1.0)
+    with pytest.raises(ValueError, match="eps must be a positive"):
+        FieldNorm(ft, eps=0.0)
+    with pytest.raises(ValueError, match="momentum must be in"):
+        NormBatchNorm(ft, momentum=-1.0)

@@ -33,6 +33,10 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
     def __init__(self, in_type: FieldType, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True):
         super().__init__()
+        check_eps(type(self).__name__, eps)
+        if momentum is not None and not (isinstance(momentum, (int, float)) and 0 <= momentum <= 1):
+            raise ValueError(f"{type(self).__name__}: momentum must be in [0, 1] or None (a cumulative average), "
+                             f"got {momentum!r}")
         self.in_type = self.out_type = in_type
         self.eps, self.momentum, self.affine, self.track_running_stats = eps, momentum, affine, track_running_stats
         n = len(in_type)
@@ -162,3 +166,9 @@ def _invariant_projector(field_type: FieldType) -> np.ndarray:
     if expansion is None:
         return np.zeros((field_type.size, field_type.size))
     return expansion @ expansion.T
+
+
+def check_eps(name: str, eps) -> None:
+    """The variance offset of a normalisation must be a positive finite number."""
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < float("inf"):
+        raise ValueError(f"{name}: eps must be a positive number, got {eps!r}")

@@ -7,6 +7,7 @@ from ..constant_buffers import ConstantBuffers
 from ..equivariant_module import EquivariantModule
 from ..field_index import field_of_channel
 from ..trivial_bias import trivial_bias_expansion
+from .field_batch_norm import check_eps
 
 
 class FieldNorm(ConstantBuffers, EquivariantModule):
@@ -31,6 +32,7 @@ class FieldNorm(ConstantBuffers, EquivariantModule):
 
     def __init__(self, in_type: FieldType, eps: float = 1e-5, affine: bool = True):
         super().__init__()
+        check_eps(type(self).__name__, eps)
         self.in_type = self.out_type = in_type
         self.eps = eps
         self.register_buffer("field_of_channel", field_of_channel(in_type), persistent=False)
