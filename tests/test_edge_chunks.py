@@ -80,3 +80,4 @@ def test_chunking_keeps_memory_for_the_backward_pass_bounded(layer):
     conv.edge_chunk_size = edges.shape[1] // 20
     chunked = _saved_bytes(conv, features, positions, edges)
     assert chunked < 0.25 * whole, (chunked, whole)
+

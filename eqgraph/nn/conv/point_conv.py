@@ -173,12 +173,6 @@ class PointConv(PointGraphLayer):
             out = out + self.bias_expansion @ self.bias
         return GeometricTensor(out, self.out_type, x_dst.coords)
 
-    def message(self, x_j: torch.Tensor, harmonics: torch.Tensor, radial: torch.Tensor) -> torch.Tensor:
-        """``[E, c_out]``: the messages of edges with source features ``x_j`` (irrep basis) and the given
-        harmonics and radial features (after the radial network), PyG's ``message``."""
-        return contract_paths(x_j, harmonics, radial, self.angular_maps(), self.mixing_matrices(),
-                              self._in_sizes, self._groups)
-
     def angular_maps(self) -> list[torch.Tensor]:
         """Per path, ``[S, d_out * A * d_in]``: the angular maps applied to the harmonics."""
         return [getattr(self, f"angular_{n}") for n in range(len(self._path_shapes))]
