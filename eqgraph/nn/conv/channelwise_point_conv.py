@@ -143,6 +143,9 @@ class ChannelwisePointConv(PointGraphLayer):
         self.out_type = FieldType(gspace, representations)
         self.register_buffer("out_order", torch.as_tensor(columns), persistent=False)
         self.weight_numel = sum(self._weight_counts)
+        self.plan = tuple((c.multiplicity, c.dimension, K, tuple((int(A), int(d)) for A, d in blocks))
+                          for c, K, blocks in zip(self.in_copies, self._row_counts, self._blocks))
+        """Per input irrep ``(multiplicity m, dimension d, rows K, ((A, d_out) per target))``, built once."""
 
     # ------------------------------------------------------------------ forward
     def forward(self, x: GeometricTensor, edge_index: torch.Tensor, edge_delta: torch.Tensor | None = None,
@@ -174,12 +177,6 @@ class ChannelwisePointConv(PointGraphLayer):
     def _messages(self, x_j: torch.Tensor, harmonics: torch.Tensor, weights: torch.Tensor) -> list[torch.Tensor]:
         return channelwise_messages(x_j, harmonics, weights, self.angular_maps(), self._weight_rows(), self.plan,
                                     fused=None)
-
-    @property
-    def plan(self) -> tuple[tuple[int, int, int, tuple[tuple[int, int], ...]], ...]:
-        """Per input irrep ``(multiplicity m, dimension d, rows K, ((A, d_out) per target))``."""
-        return tuple((c.multiplicity, c.dimension, K, tuple(blocks))
-                     for c, K, blocks in zip(self.in_copies, self._row_counts, self._blocks))
 
     def angular_maps(self) -> list[torch.Tensor]:
         """Per input irrep, ``[S, K * d]``: the stacked angular maps applied to the harmonics."""
