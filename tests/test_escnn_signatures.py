@@ -6,10 +6,34 @@ import inspect
 import pytest
 import torch
 
+import eqgraph.group as group
 import eqgraph.gspaces as gspaces
 import eqgraph.nn as nn
 
 ESCNN_1_0_11 = {
+    'group.cyclic_group': ('N',),
+    'group.cylinder_discrete_group': ('n',),
+    'group.cylinder_group': ('maximum_frequency',),
+    'group.dihedral_group': ('N',),
+    'group.direct_product': ('G1', 'G2', 'name'),
+    'group.double_group': ('G', 'name'),
+    'group.full_cylinder_discrete_group': ('n',),
+    'group.full_cylinder_group': ('maximum_frequency',),
+    'group.full_ico_group': (),
+    'group.full_octa_group': (),
+    'group.ico_group': (),
+    'group.klein4_group': (),
+    'group.o2_group': ('maximum_frequency',),
+    'group.o3_group': ('maximum_frequency',),
+    'group.octa_group': (),
+    'group.so2_group': ('maximum_frequency',),
+    'group.so3_group': ('maximum_frequency',),
+    'group.trivial_group': (),
+    'gspaces.conicalOnR3': ('n', 'axis', 'adjoint', 'maximum_frequency'),
+    'gspaces.cylindricalOnR3': ('n', 'adjoint', 'maximum_frequency'),
+    'gspaces.dihedralOnR3': ('n', 'axis', 'adjoint', 'maximum_frequency'),
+    'gspaces.fullCylindricalOnR3': ('n', 'axis', 'adjoint', 'maximum_frequency'),
+    'gspaces.rot2dOnR3': ('n', 'adjoint', 'maximum_frequency'),
     'gspaces.GSpace': ('fibergroup', 'dimensionality', 'name'),
     'gspaces.flip2dOnR2': ('axis',),
     'gspaces.flipRot2dOnR2': ('N', 'maximum_frequency', 'axis'),
@@ -108,8 +132,8 @@ DIFFERENT_BY_DESIGN = {
 
 def _ours(key):
     prefix, name = key.split(".", 1)
-    obj = getattr(nn if prefix == "nn" else gspaces, name)
-    signature = inspect.signature(obj.__init__ if inspect.isclass(obj) else obj)
+    obj = getattr({"nn": nn, "gspaces": gspaces, "group": group}[prefix], name)
+    signature = inspect.signature(obj.__init__ if inspect.isclass(obj) else getattr(obj, "__wrapped__", obj))
     return [p.name for p in signature.parameters.values() if p.name != "self" and p.kind == p.POSITIONAL_OR_KEYWORD]
 
 

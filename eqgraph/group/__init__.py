@@ -4,8 +4,17 @@ Groups are singletons made by factory functions; representations are stored as i
 change of basis (see :class:`Representation`). O(3) irreps follow e3nn's real basis.
 """
 from .cyclic import CyclicGroup, InversionGroup, cyclic_group, inversion_group
+from .cylinder import (
+    cylinder_discrete_group,
+    cylinder_group,
+    full_cylinder_discrete_group,
+    full_cylinder_group,
+    klein4_group,
+    trivial_group,
+)
 from .decomposition import decompose
 from .dihedral import DihedralGroup, dihedral_group
+from .direct_product import ContinuousDirectProductGroup, FiniteDirectProductGroup, direct_product, double_group
 from .disentangle import disentangle
 from .element import GroupElement
 from .finite import FiniteGroup
@@ -26,4 +35,6 @@ __all__ = [
     "octa_group", "full_octa_group", "ico_group", "full_ico_group", "inversion_group",
     "CyclicGroup", "InversionGroup", "DihedralGroup", "SO2Group", "O2Group", "SO3Group", "O3Group",
     "PolyhedralGroup", "FullPolyhedralGroup",
+    "direct_product", "double_group", "trivial_group", "klein4_group", "cylinder_group", "full_cylinder_group",
+    "cylinder_discrete_group", "full_cylinder_discrete_group", "FiniteDirectProductGroup", "ContinuousDirectProductGroup",
 ]

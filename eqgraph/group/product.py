@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .axial import AxialSubgroup, axial_group, axial_matrix, axial_restrict, parse_axial_id
 from .continuous import ContinuousGroup, check_maximum_frequency
 from .cyclic import cyclic_group, inversion_group
 from .element import GroupElement
@@ -126,7 +127,11 @@ class O3Group(_WithInversion, ContinuousGroup):
     e3nn's ``Irrep(l, (-1)^j).D_from_matrix``.
 
     Subgroups: ``"so3"`` (alias ``"rotations"``), ``"inv"`` the inversion, ``"fullocta"``,
-    ``"fullico"``, ``"octa"``, ``"ico"``, and ``"mir"`` the reflection z -> -z.
+    ``"fullico"``, ``"octa"``, ``"ico"``, ``"mir"`` the reflection z -> -z, and escnn's subgroups
+    keeping an axis: ``(False, False, N)`` rotations about z, ``(False, 2 a, N)`` with rotations by
+    pi about a horizontal line at angle a, ``('cone', 2 a, N)`` with mirrors, ``(True, False, N)``
+    the cylinder and ``(True, 2 a, N)`` the full cylinder groups (N = -1 continuous; an optional
+    fourth entry conjugates by an element; see :mod:`eqgraph.group.axial`).
     """
 
     __doc__ += _WithInversion.__doc__
@@ -161,10 +166,21 @@ class O3Group(_WithInversion, ContinuousGroup):
         return {"rotations", "so3", "inv", "fullocta", "fullico", "octa", "ico", "mir"}
 
     def _normalize_subgroup_id(self, id):
-        return "rotations" if id == "so3" else super()._normalize_subgroup_id(id)
+        axial = parse_axial_id(id)
+        if axial is not None:
+            return axial
+        if id == "so3":
+            return "rotations"
+        try:
+            return super()._normalize_subgroup_id(id)
+        except (ValueError, TypeError):
+            raise ValueError(f"subgroups of O(3) are {sorted(self._subgroup_names())} or escnn's axial ids "
+                             f"(False, False, N), (False, 2a, N), ('cone', 2a, N), (True, False, N), (True, 2a, N); "
+                             f"got {id!r}") from None
 
     def _build_subgroup(self, id):
-
+        if isinstance(id, AxialSubgroup):
+            return axial_group(id, self.maximum_frequency)
         if id in ("octa", "ico"):
             return self.base.subgroup(id)[0]
         if id == "fullocta":
@@ -176,6 +192,8 @@ class O3Group(_WithInversion, ContinuousGroup):
         return super()._build_subgroup(id)
 
     def _include(self, id, p):
+        if isinstance(id, AxialSubgroup):
+            return self._check_param(axial_matrix(id, p))
         if id in ("octa", "ico"):
             return (0, self.base._include(id, p))
         if id in ("fullocta", "fullico"):
@@ -185,6 +203,8 @@ class O3Group(_WithInversion, ContinuousGroup):
         return super()._include(id, p)
 
     def _restrict(self, id, p):
+        if isinstance(id, AxialSubgroup):
+            return axial_restrict(id, (-1) ** p[0] * p[1])
         if id in ("octa", "ico"):
             return self.base._restrict(id, p[1]) if p[0] == 0 else None
         if id in ("fullocta", "fullico"):

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .axial import PROPER_KINDS, AxialSubgroup, axial_group, axial_matrix, axial_restrict, parse_axial_id
 from .continuous import ContinuousGroup, check_maximum_frequency
 from .cyclic import cyclic_group
 from .dihedral import dihedral_group
@@ -25,7 +26,9 @@ class SO3Group(ContinuousGroup):
     Subgroups (rotations about the z axis; reflections of O(2) and D_N are rotations by
     :math:`\pi` about the x axis): ``(False, -1)`` SO(2), ``(True, -1)`` O(2), ``(False, N)``
     :math:`C_N`, ``(True, N)`` :math:`D_N`, ``"octa"`` the octahedral and ``"ico"`` the
-    icosahedral rotation group.
+    icosahedral rotation group; escnn's ``(False, False, N)`` and ``(False, 2 a, N)`` (flips about
+    the horizontal line at angle a), with an optional conjugating fourth entry (see
+    :mod:`eqgraph.group.axial`).
     """
 
     def __init__(self, maximum_frequency: int):
@@ -111,6 +114,9 @@ class SO3Group(ContinuousGroup):
 
     # subgroups
     def _normalize_subgroup_id(self, id):
+        axial = parse_axial_id(id, PROPER_KINDS)
+        if axial is not None:
+            return axial
         if id in ("octa", "ico"):
             return id
         if isinstance(id, tuple) and len(id) == 2 and isinstance(id[0], (bool, np.bool_)) \
@@ -118,11 +124,12 @@ class SO3Group(ContinuousGroup):
             return (bool(id[0]), int(id[1]))
         raise ValueError(
             "subgroups of SO(3) are (False, -1) SO(2), (True, -1) O(2), (False, N) C_N, (True, N) D_N about the z axis, "
-            f"'octa' and 'ico'; got {id!r}"
+            f"'octa', 'ico', and escnn's axial ids (False, False, N) and (False, 2a, N); got {id!r}"
         )
 
     def _build_subgroup(self, id):
-
+        if isinstance(id, AxialSubgroup):
+            return axial_group(id, self.maximum_frequency)
         if id == "octa":
             return octa_group()
         if id == "ico":
@@ -142,12 +149,16 @@ class SO3Group(ContinuousGroup):
         return (0, 2 * np.pi * p / N)
 
     def _include(self, id, p):
+        if isinstance(id, AxialSubgroup):
+            return frozen(axial_matrix(id, p))
         if id in ("octa", "ico"):
             return self.subgroup(id)[0].matrices[p]
         f, theta = self._planar(id, p)
         return frozen(rotation_z(theta) @ (ROTATION_X_PI if f else np.eye(3)))
 
     def _restrict(self, id, p):
+        if isinstance(id, AxialSubgroup):
+            return axial_restrict(id, p)
         if id in ("octa", "ico"):
             return self.subgroup(id)[0].index_of_matrix(p)
         f = 1 if p[2, 2] < 0 else 0

@@ -124,3 +124,53 @@ def trivialOnR3() -> GSpace:
     """No symmetry: the trivial group acting on R^3."""
     group = cyclic_group(1)
     return GSpace(group, 3, directsum([group.trivial_representation] * 3), "Trivial_on_R3")
+
+
+# ---------------------------------------------------------------------- subgroups of O(3) keeping the z axis
+def _axial_gspace(head, flip, n, adjoint, maximum_frequency, factory: str, label: str) -> GSpace:
+    n = _check_order(n, factory)
+    sub_id = (head, flip, n) if adjoint is None else (head, flip, n, adjoint)
+    o3 = o3_group(maximum_frequency)
+    canonical = o3._normalize_subgroup_id(sub_id)
+    return _cached_axial_gspace(canonical, maximum_frequency, label)
+
+
+@lru_cache(maxsize=None)
+def _cached_axial_gspace(sub_id, maximum_frequency: int, label: str) -> GSpace:
+    o3 = o3_group(maximum_frequency)
+    group = o3.subgroup(sub_id)[0]
+    return GSpace(group, 3, o3.irrep(1, 1).restrict(sub_id), f"{label + '_' if label else ''}{group.name}_on_R3")
+
+
+def rot2dOnR3(n: int = -1, adjoint=None, maximum_frequency: int = 2) -> GSpace:
+    """Rotations about the z axis acting on R^3: :math:`C_n`, or SO(2) for ``n = -1`` (escnn's
+    signature). ``adjoint``, an O(3) element or orthogonal matrix A, turns the axis to
+    :math:`A^{-1} e_z`."""
+    return _axial_gspace(False, False, n, adjoint, maximum_frequency, "rot2dOnR3", "")
+
+
+def dihedralOnR3(n: int = -1, axis: float = np.pi / 2, adjoint=None, maximum_frequency: int = 2) -> GSpace:
+    """Rotations about z and the rotations by pi about the horizontal line at angle ``axis`` from
+    the x axis: :math:`D_n`, or O(2) for ``n = -1`` (escnn's signature; the default flip is
+    ``diag(-1, 1, -1)``)."""
+    return _axial_gspace(False, 2 * float(axis), n, adjoint, maximum_frequency, "dihedralOnR3", "")
+
+
+def conicalOnR3(n: int = -1, axis: float = np.pi / 2, adjoint=None, maximum_frequency: int = 2) -> GSpace:
+    """The symmetries of a cone about z: rotations about z and the mirrors through vertical planes,
+    the first through the line at angle ``axis`` from the x axis (default: ``diag(-1, 1, 1)``);
+    :math:`D_n` or O(2) (escnn's signature)."""
+    return _axial_gspace("cone", 2 * float(axis), n, adjoint, maximum_frequency, "conicalOnR3", "Conical")
+
+
+def cylindricalOnR3(n: int = -1, adjoint=None, maximum_frequency: int = 2) -> GSpace:
+    r"""Rotations about z and the inversion: :math:`C_2 \times C_n`, or :math:`C_2 \times SO(2)`
+    for ``n = -1`` (escnn's signature)."""
+    return _axial_gspace(True, False, n, adjoint, maximum_frequency, "cylindricalOnR3", "")
+
+
+def fullCylindricalOnR3(n: int = -1, axis: float = np.pi / 2, adjoint=None, maximum_frequency: int = 2) -> GSpace:
+    r"""Every symmetry of a cylinder about z: :math:`C_2 \times D_n`, or :math:`C_2 \times O(2)` for
+    ``n = -1`` (escnn's signature). As in escnn 1.0.11, the flips are rotations by pi about the
+    horizontal line at angle ``axis / 2`` (not ``axis``: the default flip swaps x and y)."""
+    return _axial_gspace(True, float(axis), n, adjoint, maximum_frequency, "fullCylindricalOnR3", "")

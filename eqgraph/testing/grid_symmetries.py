@@ -5,7 +5,7 @@ import itertools
 
 import numpy as np
 
-from ..group import GroupElement
+from ..group import ContinuousDirectProductGroup, GroupElement
 from ..group.o2 import O2Group
 from ..group.product import O3Group
 from ..group.so2 import SO2Group
@@ -15,20 +15,25 @@ from ..group.so3 import SO3Group
 def grid_symmetries(gspace) -> list[GroupElement]:
     """Every element of ``gspace.fibergroup`` whose action on R^d permutes the grid's axes and
     signs (90 degree rotations and flips): the elements for which grid equivariance is exact.
-    Finite groups are filtered; SO(2), O(2), SO(3) and O(3) give their 4, 8, 24 and 48."""
-    group = gspace.fibergroup
+    Finite groups are filtered; SO(2), O(2), SO(3) and O(3) give their 4, 8, 24 and 48, and a
+    direct product the pairs of its factors' candidates."""
+    return [g for g in _candidates(gspace.fibergroup) if _is_signed_permutation(gspace.action_matrix(g))]
+
+
+def _candidates(group) -> list[GroupElement]:
+    """A finite set of elements containing every grid symmetry the group has."""
     if group.order() > 0:
-        candidates = list(group.elements)
-    elif isinstance(group, SO2Group):
-        candidates = [group.element(k * np.pi / 2) for k in range(4)]
-    elif isinstance(group, O2Group):
-        candidates = [group.element((f, k * np.pi / 2)) for f in (0, 1) for k in range(4)]
-    elif isinstance(group, (SO3Group, O3Group)):
-        candidates = [group.element(m) for m in _signed_permutations(3)
-                      if isinstance(group, O3Group) or np.linalg.det(m) > 0]
-    else:
-        raise ValueError(f"no grid symmetries are known for {group.name}")
-    return [g for g in candidates if _is_signed_permutation(gspace.action_matrix(g))]
+        return list(group.elements)
+    if isinstance(group, SO2Group):
+        return [group.element(k * np.pi / 2) for k in range(4)]
+    if isinstance(group, O2Group):
+        return [group.element((f, k * np.pi / 2)) for f in (0, 1) for k in range(4)]
+    if isinstance(group, (SO3Group, O3Group)):
+        return [group.element(m) for m in _signed_permutations(3)
+                if isinstance(group, O3Group) or np.linalg.det(m) > 0]
+    if isinstance(group, ContinuousDirectProductGroup):
+        return [group.pair_elements(a, b) for a in _candidates(group.G1) for b in _candidates(group.G2)]
+    raise ValueError(f"no grid symmetries are known for {group.name}")
 
 
 def _signed_permutations(d: int) -> list[np.ndarray]:

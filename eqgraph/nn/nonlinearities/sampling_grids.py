@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ...group import GroupElement
+from ...group import ContinuousDirectProductGroup, GroupElement
 from ...group.o2 import O2Group
 from ...group.product import O3Group
 from ...group.so2 import SO2Group
@@ -28,6 +28,8 @@ def group_grid(group, N: int, grid_symmetric: bool = False) -> list[GroupElement
     at equal N)."""
     if group.order() > 0:
         return list(group.elements)
+    if isinstance(group, ContinuousDirectProductGroup):
+        return _product_grid(group, N, grid_symmetric)
     if grid_symmetric and isinstance(group, (SO2Group, O2Group)):
         N = 8 * -(-N // 8)  # closed under the quarter turns
     if isinstance(group, SO2Group):
@@ -42,6 +44,18 @@ def group_grid(group, N: int, grid_symmetric: bool = False) -> list[GroupElement
         rotations = rotations_of(max(1, N // 2))
         return [group.element((f, m)) for f in (0, 1) for m in rotations]
     raise ValueError(f"no sampling grid is defined for {group.name}")
+
+
+def _product_grid(group, N: int, grid_symmetric: bool) -> list[GroupElement]:
+    """Pairs of the factors' grids: a finite factor's every element, N / its order for the other,
+    or about sqrt(N) each when both are continuous."""
+    orders = (group.G1.order(), group.G2.order())
+    if orders[0] > 0 or orders[1] > 0:
+        sizes = [max(1, N // orders[1]) if orders[0] < 0 else 1, max(1, N // orders[0]) if orders[1] < 0 else 1]
+    else:
+        sizes = [max(1, math.ceil(math.sqrt(N)))] * 2
+    first, second = (group_grid(F, n, grid_symmetric) for F, n in zip((group.G1, group.G2), sizes))
+    return [group.pair_elements(a, b) for a in first for b in second]
 
 
 def irrep_values(irrep, elements: list[GroupElement]) -> np.ndarray:
