@@ -6,11 +6,18 @@ import torch
 
 from eqgraph.group import (
     cyclic_group,
+    cylinder_discrete_group,
+    cylinder_group,
     dihedral_group,
+    direct_product,
+    double_group,
+    full_cylinder_discrete_group,
+    full_cylinder_group,
     full_ico_group,
     full_octa_group,
     ico_group,
     inversion_group,
+    klein4_group,
     o2_group,
     o3_group,
     octa_group,
@@ -36,10 +43,17 @@ GROUP_FACTORIES = {
     "ico": ico_group,
     "fullico": full_ico_group,
     "inversion": inversion_group,
+    "cylinder": lambda: cylinder_group(2),
+    "fullcylinder": lambda: full_cylinder_group(2),
+    "C2xC4": lambda: cylinder_discrete_group(4),
+    "C2xD3": lambda: full_cylinder_discrete_group(3),
+    "klein4": klein4_group,
+    "C3xC4": lambda: direct_product(cyclic_group(3), cyclic_group(4)),
+    "SO2xSO2": lambda: double_group(so2_group(2)),
 }
 
 
-FINITE = sorted(k for k in GROUP_FACTORIES if k not in ("SO2", "O2", "SO3", "O3"))
+FINITE = sorted(k for k, make in GROUP_FACTORIES.items() if not make().continuous)
 
 
 @pytest.fixture(params=sorted(GROUP_FACTORIES))

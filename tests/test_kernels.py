@@ -7,6 +7,7 @@ import torch
 
 from eqgraph import gspaces
 from eqgraph.group import directsum
+from eqgraph.testing import assert_kernel_basis_complete
 from eqgraph.kernels import (
     BesselRadial,
     CacheWarning,
@@ -104,43 +105,9 @@ def _grid(size, d):
     return np.stack(np.meshgrid(*[axis] * d, indexing="ij"), -1).reshape(-1, d)
 
 
-def _reynolds(gs, in_repr, out_repr, points, kernels):
-    """The projection of kernels ``[n, P, c_out, c_in]`` onto the steerable ones over all grid
-    functions: (P K)(g x) = mean over g of rho_out(g) K(x) rho_in(g)^-1 (g must permute the grid)."""
-    group = gs.fibergroup
-    index = {tuple(np.round(p, 6)): i for i, p in enumerate(points)}
-    projected = np.zeros_like(kernels)
-    for g in group.elements:
-        perm = [index[tuple(np.round(gs.action_matrix(g) @ p, 6))] for p in points]
-        projected[:, perm] += out_repr(g) @ kernels @ in_repr(g).T
-    return projected / group.order()
-
-
-def _solution_dimension(gs, in_repr, out_repr, points):
-    """dim of the brute-force solution space = trace of the Reynolds projection, from characters."""
-    group = gs.fibergroup
-    fixed = lambda g: sum(np.allclose(gs.action_matrix(g) @ p, p) for p in points)
-    return int(round(sum(fixed(g) * out_repr.character(g) * in_repr.character(g) for g in group.elements) / group.order()))
-
-
-def _rank(m, tol=1e-8):
-    s = np.linalg.svd(m, compute_uv=False)
-    return int((s > tol * s[0]).sum()) if s.size else 0
-
-
 def _check_complete(gs, in_repr, out_repr, size, maximum_frequency, rng):
-    """Our sampled basis spans exactly the solutions of the constraint over all grid functions:
-    it lies in them (the Reynolds projection fixes it) and has their dimension (the rank of a
-    random sketch, which cannot exceed the true rank)."""
-    points = _grid(size, gs.dimensionality)
-    radii = sorted({round(float(np.linalg.norm(p)), 9) for p in points})
-    basis = gs.build_kernel_basis(in_repr, out_repr, rings=radii, sigma=0.2, frequencies_cutoff=lambda r: 100,
-                                  maximum_frequency=maximum_frequency)
-    ours = basis.sample(torch.tensor(points)).permute(1, 0, 2, 3).numpy()
-    assert np.allclose(_reynolds(gs, in_repr, out_repr, points, ours), ours, atol=1e-9)
-    dim = _solution_dimension(gs, in_repr, out_repr, points)
-    sketch = ours.reshape(len(basis), -1) @ rng.normal(size=(ours[0].size, dim + 8))
-    assert _rank(sketch) == dim
+    """Our sampled basis spans exactly the solutions of the constraint over all grid functions."""
+    assert_kernel_basis_complete(gs, in_repr, out_repr, _grid(size, gs.dimensionality), maximum_frequency, rng)
 
 
 @pytest.mark.parametrize("name, size, in_key, out_key", [

@@ -43,11 +43,11 @@ class _DirectProduct:
     G2: "object"
 
     def _setup(self, G1, G2, name):
-        self.G1, self.G2, self._given_name = G1, G2, name
+        self.G1, self.G2 = G1, G2
         self._split_bases: dict = {}
 
     def _factory(self):
-        return (direct_product, (self.G1, self.G2, self._given_name))
+        return (direct_product, (self.G1, self.G2, self.name))
 
     # ------------------------------------------------------------------ elements
     def _identity_param(self):
@@ -223,9 +223,9 @@ class _DirectProduct:
 class FiniteDirectProductGroup(_DirectProduct, FiniteGroup):
     __doc__ = _DirectProduct.__doc__
 
-    def __init__(self, G1, G2, name: str | None):
+    def __init__(self, G1, G2, name: str):
         self._setup(G1, G2, name)
-        FiniteGroup.__init__(self, name or _default_name(G1, G2), list(product(G1._params, G2._params)),
+        FiniteGroup.__init__(self, name, list(product(G1._params, G2._params)),
                              self._generator_params())
 
     def _check_param(self, p):
@@ -239,9 +239,9 @@ class FiniteDirectProductGroup(_DirectProduct, FiniteGroup):
 class ContinuousDirectProductGroup(_DirectProduct, ContinuousGroup):
     __doc__ = _DirectProduct.__doc__
 
-    def __init__(self, G1, G2, name: str | None):
+    def __init__(self, G1, G2, name: str):
         self._setup(G1, G2, name)
-        ContinuousGroup.__init__(self, name or _default_name(G1, G2))
+        ContinuousGroup.__init__(self, name)
 
     @property
     def generators(self):
@@ -303,15 +303,19 @@ def _default_name(G1, G2) -> str:
     return f"{G1.name}x{G2.name}"
 
 
-@lru_cache(maxsize=None)
 def direct_product(G1, G2, name: str | None = None):
     r"""The direct product :math:`G_1 \times G_2` (escnn's ``direct_product``): finite when both
-    factors are. One instance per ``(G1, G2, name)``; ``name=None`` gives the default name (the
+    factors are. One instance per factors and name; ``name=None`` gives the default name (the
     cylinder families' names for :math:`C_2` times a planar group, ``"G1xG2"`` otherwise)."""
     if not isinstance(G1, Group) or not isinstance(G2, Group):
         raise TypeError(f"direct_product needs two eqgraph Groups, got {type(G1).__name__} and {type(G2).__name__}")
     if name is not None and not isinstance(name, str):
         raise TypeError(f"name must be a string or None, got {type(name).__name__}")
+    return _direct_product(G1, G2, name or _default_name(G1, G2))
+
+
+@lru_cache(maxsize=None)
+def _direct_product(G1, G2, name: str):
     if G1.continuous or G2.continuous:
         return ContinuousDirectProductGroup(G1, G2, name)
     return FiniteDirectProductGroup(G1, G2, name)

@@ -18,7 +18,8 @@ class SO2Group(ContinuousGroup):
     :math:`k\theta` (2-dimensional, complex type). ``irreps()`` lists those up to
     ``maximum_frequency``; any frequency can be asked for.
 
-    Subgroups: ``subgroup(M)`` is :math:`C_M` (element ``j`` maps to :math:`2\pi j/M`).
+    Subgroups: ``subgroup(M)`` is :math:`C_M` (element ``j`` maps to :math:`2\pi j/M`);
+    ``subgroup(-1)`` is SO(2) itself.
     """
 
     def __init__(self, maximum_frequency: int):
@@ -99,17 +100,20 @@ class SO2Group(ContinuousGroup):
 
     # subgroups
     def _normalize_subgroup_id(self, id):
-        if isinstance(id, (int, np.integer)) and not isinstance(id, bool) and id >= 1:
+        if isinstance(id, (int, np.integer)) and not isinstance(id, bool) and (id >= 1 or id == -1):
             return int(id)
-        raise ValueError(f"subgroups of SO(2) are subgroup(M) for the rotations C_M, M >= 1; got {id!r}")
+        raise ValueError(f"subgroups of SO(2) are subgroup(M) for the rotations C_M, M >= 1, and subgroup(-1) for "
+                         f"SO(2) itself; got {id!r}")
 
     def _build_subgroup(self, M):
-        return cyclic_group(M)
+        return self if M == -1 else cyclic_group(M)
 
     def _include(self, M, p):
-        return wrap_angle(TWO_PI * p / M)
+        return p if M == -1 else wrap_angle(TWO_PI * p / M)
 
     def _restrict(self, M, p):
+        if M == -1:
+            return p
         j = int(round(p * M / TWO_PI)) % M
         return j if same_angle(p, TWO_PI * j / M) else None
 
