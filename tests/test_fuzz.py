@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import eqgraph
 from eqgraph import gspaces
+from eqgraph.group import cylinder_group, direct_product, full_cylinder_discrete_group, o3_group, so2_group, so3_group
 from eqgraph.fields import FieldType, GeometricTensor
 from eqgraph.graph import (bipartite_radius_graph, farthest_point_sampling, grid_to_graph, periodic_radius_graph,
                            radius_graph)
@@ -43,6 +44,8 @@ GSPACES = {
     "SO3": lambda: gspaces.rot3dOnR3(maximum_frequency=2),
     "O3": lambda: gspaces.flipRot3dOnR3(maximum_frequency=2),
     "octa": lambda: gspaces.octaOnR3(),
+    "cylinder": lambda: gspaces.cylindricalOnR3(maximum_frequency=2),
+    "C2xD2": lambda: gspaces.fullCylindricalOnR3(2),
 }
 DTYPES = [torch.float32, torch.float32, torch.float64, torch.int64, torch.complex64]
 NUMBERS = st.sampled_from([1.5, 0.7, 3.0, 0.0, -1.0, math.inf, math.nan, 1e-12])
@@ -333,3 +336,27 @@ def test_the_raise_site_rule_catches_errors_escaping_from_torch():
     with pytest.raises(AssertionError, match="escaped from"):
         documented("self-test", lambda: torch.nn.functional.linear(torch.zeros(2), "weight"))
     assert documented("self-test", lambda: radius_graph(torch.zeros(3, 2), -1.0)) is None
+
+
+ID_PARTS = st.one_of(st.booleans(), st.sampled_from(["cone", "so3", "diagonal", None]), st.integers(-3, 6),
+                     st.sampled_from([0.0, 1.5, math.pi, math.inf, math.nan]))
+
+
+def _fuzz_group_ids(data):
+    """Irrep ids, subgroup ids (escnn's axial tuples among them) and element parameters of the
+    groups whose ids are tuples, built from booleans, strings, integers and angles."""
+    group = data.draw(st.sampled_from([o3_group(2), so3_group(2), cylinder_group(2), full_cylinder_discrete_group(3),
+                                       direct_product(so2_group(2), so2_group(2))]), label="group")
+    parts = st.recursive(ID_PARTS, lambda inner: st.tuples(inner, inner) | st.tuples(inner, inner, inner), max_leaves=6)
+    sub_id = data.draw(st.one_of(parts, st.tuples(ID_PARTS, ID_PARTS, ID_PARTS)), label="subgroup id")
+    subgroup = documented("Group.subgroup", lambda: group.subgroup(sub_id))
+    if subgroup is not None:
+        H, include, restrict = subgroup
+        h = H.sample(0)
+        assert restrict(include(h)) == h
+    irrep_id = data.draw(st.lists(parts, max_size=3), label="irrep id")
+    documented("Group.irrep", lambda: group.irrep(*irrep_id))
+    documented("Group.element", lambda: group.element(data.draw(parts, label="element")))
+
+
+test_fuzz_group_ids, test_fuzz_group_ids_long = fuzz_tests(_fuzz_group_ids)

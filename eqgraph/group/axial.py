@@ -40,7 +40,7 @@ from .dihedral import dihedral_group
 from .element import GroupElement
 from .o2 import o2_group
 from .planar import planar_rotation
-from .rotations import rotation_z
+from .rotations import as_float_matrix, rotation_z
 from .so2 import so2_group
 
 KINDS = ("rotations", "dihedral", "cone", "cylinder", "fullcylinder")
@@ -92,7 +92,7 @@ def _adjoint_key(adjoint) -> tuple | None:
     if adjoint is None:
         return None
     m = _element_matrix(adjoint.param) if isinstance(adjoint, GroupElement) else adjoint
-    m = np.asarray(m, dtype=np.float64) if isinstance(m, (np.ndarray, list, tuple)) else None
+    m = as_float_matrix(m)
     if m is None or m.shape != (3, 3) or not np.allclose(m.T @ m, np.eye(3), atol=1e-6):
         raise ValueError(f"the adjoint of an axial subgroup must be an O(3) element or a 3 x 3 orthogonal matrix, "
                          f"got {adjoint!r}")

@@ -13,7 +13,7 @@ from .element import GroupElement
 from .finite import FiniteGroup
 from .intertwiners import clebsch_gordan
 from .polyhedral import ico_group, octa_group
-from .rotations import frozen, rotation_z
+from .rotations import as_float_matrix, frozen, rotation_z
 from .so3 import so3_group
 
 _MIRROR_ROTATION = frozen(rotation_z(np.pi))  # inversion after this rotation reflects z -> -z
@@ -151,7 +151,7 @@ class O3Group(_WithInversion, ContinuousGroup):
     def _check_param(self, p):
         if isinstance(p, tuple) and len(p) == 2 and p[0] in (0, 1):
             return (int(p[0]), self.base._check_param(p[1]))
-        m = np.asarray(p, dtype=np.float64) if isinstance(p, (np.ndarray, list)) else None
+        m = as_float_matrix(p) if not isinstance(p, tuple) else None
         if m is not None and m.shape == (3, 3) and np.allclose(m.T @ m, np.eye(3), atol=1e-6):
             inverted = np.linalg.det(m) < 0
             return (int(inverted), self.base._check_param(-m if inverted else m))

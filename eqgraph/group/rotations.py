@@ -25,6 +25,16 @@ def quaternion_to_matrix(q: np.ndarray) -> np.ndarray:
     ])
 
 
+def as_float_matrix(value) -> np.ndarray | None:
+    """``value`` as a float64 array if it is an array, list or tuple of numbers; None otherwise."""
+    if not isinstance(value, (np.ndarray, list, tuple)):
+        return None
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (ValueError, TypeError):
+        return None
+
+
 def frozen(matrix: np.ndarray) -> np.ndarray:
     m = np.array(matrix, dtype=np.float64)
     m.setflags(write=False)

@@ -11,7 +11,16 @@ from .cyclic import cyclic_group
 from .dihedral import dihedral_group
 from .o2 import o2_group
 from .polyhedral import ico_group, octa_group
-from .rotations import MATRIX_TOL, ROTATION_X_PI, e3nn_float64, frozen, quaternion_to_matrix, rotation_z, wigner_d
+from .rotations import (
+    MATRIX_TOL,
+    ROTATION_X_PI,
+    as_float_matrix,
+    e3nn_float64,
+    frozen,
+    quaternion_to_matrix,
+    rotation_z,
+    wigner_d,
+)
 from .so2 import so2_group
 
 class SO3Group(ContinuousGroup):
@@ -59,7 +68,7 @@ class SO3Group(ContinuousGroup):
         return [frozen(rotation_z(np.pi / 2))] + [self._sample_param(rng) for _ in range(9)]
 
     def _check_param(self, p):
-        m = np.asarray(p, dtype=np.float64) if isinstance(p, (np.ndarray, list, tuple)) else None
+        m = as_float_matrix(p)
         if m is not None and m.shape == (3, 3) and np.allclose(m.T @ m, np.eye(3), atol=MATRIX_TOL) \
                 and np.linalg.det(m) > 0:
             return frozen(m)
