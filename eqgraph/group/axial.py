@@ -7,16 +7,14 @@ described by ``(i, f, theta)``: the map :math:`(-1)^i R_z(\theta) F^f` where F i
   ``line`` from the x axis (in the plane: the reflection across that line; z -> -z);
 - ``"cone"``: the mirror through the vertical plane containing that line (z unchanged).
 
-=================  =========================  ===================================  ===========
-kind               escnn id                   group (N = -1, 1, 2, >= 3)           det
-=================  =========================  ===================================  ===========
-``"rotations"``    ``(False, False, N)``      SO(2), C_1, C_2, C_N                 +1
-``"dihedral"``     ``(False, 2 line, N)``     O(2), C_2 (the flip), D_2, D_N       +1
-``"cone"``         ``('cone', 2 line, N)``    O(2), C_2 (the mirror), D_2, D_N     +-1
-``"cylinder"``     ``(True, False, N)``       C_2 x SO(2), C_2 (inversion), K_4,   +-1
-                                              C_2 x C_N
-``"fullcylinder"`` ``(True, 2 line, N)``      C_2 x O(2), K_4, C_2 x D_2, C_2 x D_N +-1
-=================  =========================  ===================================  ===========
+The kinds, escnn's ids (``line`` the flip line's angle, N = -1 for the continuous group) and
+their groups for N = -1, 1, 2 and N >= 3:
+
+- ``"rotations"``, ``(False, False, N)``: SO(2), C_1, C_2, C_N (proper);
+- ``"dihedral"``, ``(False, 2 line, N)``: O(2), C_2 (the flip), D_2, D_N (proper);
+- ``"cone"``, ``('cone', 2 line, N)``: O(2), C_2 (the mirror), D_2, D_N;
+- ``"cylinder"``, ``(True, False, N)``: C_2 x SO(2), C_2 (the inversion), K_4, C_2 x C_N;
+- ``"fullcylinder"``, ``(True, 2 line, N)``: C_2 x O(2), K_4, C_2 x D_2, C_2 x D_N.
 
 Any of these ids takes a fourth entry, the ``adjoint`` (an O(3) or SO(3) element or a 3 x 3
 orthogonal matrix A): the subgroup becomes :math:`A^{-1} H A`.
@@ -161,8 +159,7 @@ def _from_parts(sub: AxialSubgroup, i: int, f: int, theta: float):
 
 def _flip(sub: AxialSubgroup) -> np.ndarray:
     c, s = np.cos(2 * sub.line), np.sin(2 * sub.line)
-    flip = np.array([[c, s, 0.0], [s, -c, 0.0], [0.0, 0.0, 1.0 if sub.kind == "cone" else -1.0]])
-    return flip
+    return np.array([[c, s, 0.0], [s, -c, 0.0], [0.0, 0.0, 1.0 if sub.kind == "cone" else -1.0]])
 
 
 def axial_matrix(sub: AxialSubgroup, p) -> np.ndarray:

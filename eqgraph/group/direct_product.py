@@ -247,10 +247,6 @@ class ContinuousDirectProductGroup(_DirectProduct, ContinuousGroup):
     def generators(self):
         return [GroupElement(self, p) for p in self._generator_params()]
 
-    @property
-    def maximum_frequency(self) -> int:
-        return max(getattr(G, "maximum_frequency", 0) for G in (self.G1, self.G2))
-
     def _irrep_candidates(self):
         """Every irrep, by nondecreasing size: a best-first walk over pairs of the factors' irreps
         (each factor's listed by nondecreasing size)."""
