@@ -1,4 +1,6 @@
+import json
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -54,6 +56,14 @@ GROUP_FACTORIES = {
 
 
 FINITE = sorted(k for k, make in GROUP_FACTORIES.items() if not make().continuous)
+
+ESCNN_AXIAL_TABLES = json.loads((Path(__file__).parent / "data" / "escnn_axial_tables.json").read_text())
+"""escnn 1.0.11's characters and basis sizes for the axial groups and gspaces (benchmarks/escnn_axial_tables.py)."""
+
+
+def as_tuple(value):
+    """A JSON list (nested) as the tuple escnn's id was."""
+    return tuple(as_tuple(v) for v in value) if isinstance(value, list) else value
 
 
 @pytest.fixture(params=sorted(GROUP_FACTORIES))

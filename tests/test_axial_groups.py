@@ -1,13 +1,11 @@
 """escnn's direct products, cylinder groups and the subgroups of O(3) that keep an axis (issue 15):
 irrep ids and characters equal escnn's, restrictions from O(3) and SO(3) and between them."""
-import json
 import pickle
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import elements_to_test
+from conftest import ESCNN_AXIAL_TABLES, as_tuple, elements_to_test
 from eqgraph.group import (
     cyclic_group,
     cylinder_discrete_group,
@@ -26,9 +24,6 @@ from eqgraph.group import (
     trivial_group,
 )
 
-TABLES = json.loads((Path(__file__).parent / "data" / "escnn_axial_tables.json").read_text())
-"""Written by benchmarks/escnn_axial_tables.py in escnn 1.0.11's venv."""
-
 OURS = {
     "cylinder_group(2)": lambda: cylinder_group(2),
     "full_cylinder_group(2)": lambda: full_cylinder_group(2),
@@ -41,19 +36,15 @@ OURS = {
 }
 
 
-def as_tuple(value):
-    return tuple(as_tuple(v) for v in value) if isinstance(value, list) else value
-
-
 def test_the_reference_covers_every_group():
-    assert sorted(TABLES["characters"]) == sorted(OURS)
+    assert sorted(ESCNN_AXIAL_TABLES["characters"]) == sorted(OURS)
 
 
 @pytest.mark.parametrize("name", sorted(OURS))
 def test_irrep_ids_and_characters_equal_escnns(name):
     """Every irrep escnn lists, asked for by escnn's id, has escnn's size and character on every
     element (a grid for the continuous factors); ours lists no irrep escnn lacks."""
-    group, table = OURS[name](), TABLES["characters"][name]
+    group, table = OURS[name](), ESCNN_AXIAL_TABLES["characters"][name]
     elements = [group.element(as_tuple(p)) for p in table["elements"]]
     escnn_ids = {as_tuple(row["id"]) for row in table["irreps"]}
     assert {psi.id for psi in group.irreps()} <= escnn_ids

@@ -1,14 +1,13 @@
 """The gspaces of symmetries about an axis (issue 15): escnn's actions and basis sizes, steerable
 and complete kernel bases, exactly equivariant voxel convolutions, point convolutions and layers,
 and restriction from O(3) commuting with them."""
-import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
+from conftest import ESCNN_AXIAL_TABLES, as_tuple
 from eqgraph import gspaces
 from eqgraph.fields import FieldType
 from eqgraph.group import directsum
@@ -41,7 +40,6 @@ from eqgraph.nn import (
 from eqgraph.testing import assert_equivariant, grid_symmetries, random_elements, random_input
 from eqgraph.testing import assert_kernel_basis_complete, orbit_points
 
-TABLES = json.loads((Path(__file__).parent / "data" / "escnn_axial_tables.json").read_text())
 
 GSPACES = {
     "SO2": lambda: gspaces.rot2dOnR3(), "C4": lambda: gspaces.rot2dOnR3(4), "C3": lambda: gspaces.rot2dOnR3(3),
@@ -57,10 +55,6 @@ GSPACES = {
 }
 FINITE = sorted(k for k, make in GSPACES.items() if not make().fibergroup.continuous)
 CONTINUOUS = sorted(set(GSPACES) - set(FINITE))
-
-
-def as_tuple(value):
-    return tuple(as_tuple(v) for v in value) if isinstance(value, list) else value
 
 
 def low_irreps(gs, count=5):
@@ -93,7 +87,7 @@ def test_the_actions_are_escnns():
     assert gspaces.fullCylindricalOnR3(1).fibergroup.name == "Klein4"
 
 
-@pytest.mark.parametrize("row", TABLES["basis_sizes"], ids=lambda r: f"{r['gspace']}{tuple(r['args'])} {r['in']}->{r['out']}")
+@pytest.mark.parametrize("row", ESCNN_AXIAL_TABLES["basis_sizes"], ids=lambda r: f"{r['gspace']}{tuple(r['args'])} {r['in']}->{r['out']}")
 def test_gspace_kernel_basis_sizes_equal_escnns(row):
     """escnn 1.0.11: rings [0, 1, 2], sigma 0.6, maximum_frequency 2 and 4."""
     gs = getattr(gspaces, row["gspace"])(*row["args"])
