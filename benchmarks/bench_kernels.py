@@ -33,6 +33,10 @@ CASES = {
                                "[gs.irrep(0), gs.irrep(1), gs.irrep(2)] * 4", 5),
     "octa 4 reg -> 4 reg, k=3": ("octaOnR3()", "[gs.regular_repr] * 4", "[gs.regular_repr] * 4", 3),
     "ico 2 reg -> 2 reg, k=3": ("icoOnR3()", "[gs.regular_repr] * 2", "[gs.regular_repr] * 2", 3),
+    "C2xSO(2) 4x3 irreps, k=5": ("cylindricalOnR3(maximum_frequency=3)",
+                                  "[gs.irrep((0,), (0,), 0), gs.irrep((1,), (1,), 0), gs.irrep((0,), (2,), 0)] * 4",
+                                  "[gs.irrep((0,), (0,), 0), gs.irrep((1,), (1,), 0), gs.irrep((0,), (2,), 0)] * 4", 5),
+    "C2xD4 2 reg -> 2 reg, k=3": ("fullCylindricalOnR3(4)", "[gs.regular_repr] * 2", "[gs.regular_repr] * 2", 3),
 }
 
 EQGRAPH = """
@@ -82,13 +86,19 @@ print(json.dumps({{"cold": cold, "cached": cached}}))
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", nargs="*", default=list(CASES), help="layers to time (names of the table's rows)")
+    args = parser.parse_args()
     reference = escnn_python()
     print(f"escnn reference: {reference or 'not importable (run benchmarks/setup_escnn_venv.sh or set ESCNN_PYTHON)'}")
     header = (f"{'layer':28} {'eqgraph cold':>13} {'cached':>9} {'elements':>9} {'escnn cold':>11} {'warm disk':>10} "
               f"{'cached':>9} {'elements':>9} {'ratio cold':>11} {'ratio warm':>11}")
     print(header)
     print("-" * len(header))
-    for name, (gspace, ins, outs, k) in CASES.items():
+    for name in args.cases:
+        gspace, ins, outs, k = CASES[name]
         code = dict(gspace=gspace, ins=ins, outs=outs, k=k)
         results = alternate({"eqgraph": (this_python(), EQGRAPH.format(**code), None),
                              "escnn cold": (reference, ESCNN.format(empty_cache=True, **code), None),

@@ -95,6 +95,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--steps", type=int, default=300, help="training steps on the eight canonical shapes")
     parser.add_argument("--voxel-group", default="SO3", help="the voxel model's group (SO3, O3, octa, ...)")
     parser.add_argument("--voxel-channels", type=int, nargs="+", default=[2, 4], help="the voxel model's fields per stage")
+    parser.add_argument("--kernel-size", type=int, default=5, help="the voxel model's first stencil (the others are 3)")
     parser.add_argument("--kernel-frequency", type=lambda v: None if v == "none" else int(v), default=1,
                         help="band limit of the voxel model's kernels (lower: smoother, closer to invariant off the "
                              "grid; 'none': the stencil's default)")
@@ -123,7 +124,8 @@ def main(argv=None) -> dict:
                                                         cpu_seconds=seconds, parameters=_count(model))
 
     torch.manual_seed(args.seed)
-    model = SteerableCNN3d(args.voxel_group, num_classes=len(SHAPES), channels=args.voxel_channels, kernel_size=5,
+    model = SteerableCNN3d(args.voxel_group, num_classes=len(SHAPES), channels=args.voxel_channels,
+                           kernel_size=args.kernel_size,
                            maximum_frequency=1, kernel_frequency=args.kernel_frequency)
     volumes = torch.stack([voxelise(s, args.grid, args.voxels_per_cube) for s in shapes])
     seconds = train(model, volumes, labels, args.steps, lr=1e-2)
@@ -134,7 +136,8 @@ def main(argv=None) -> dict:
         on_cube = torch.cat([model(chunk).argmax(1) for chunk in cube_volumes.split(48)])
     results[f"SteerableCNN3d {args.voxel_group}"] = dict(
         accuracy=float((predicted == test_labels).float().mean()), cpu_seconds=seconds, parameters=_count(model),
-        grid_rotations_accuracy=float((on_cube == labels.repeat(24)).float().mean()))
+        grid_rotations_accuracy=float((on_cube == labels.repeat(24)).float().mean()),
+        per_shape={name: float((predicted[test_labels == k] == k).float().mean()) for k, name in enumerate(SHAPES)})
 
     print(f"Trained on the {len(SHAPES)} shapes in one orientation ({args.steps} steps); tested on "
           f"{len(turns)} random rotations:")
@@ -144,6 +147,8 @@ def main(argv=None) -> dict:
     voxel = next(r for name, r in results.items() if name.startswith("SteerableCNN3d"))
     print(f"The voxel model under the 24 rotations of the voxel grid (exact symmetries): "
           f"{100 * voxel['grid_rotations_accuracy']:.1f}%")
+    print("The voxel model per shape under random rotations: "
+          + ", ".join(f"{name} {100 * a:.0f}%" for name, a in voxel["per_shape"].items()))
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     (output / "results.json").write_text(json.dumps(dict(results=results, rotations=len(turns), steps=args.steps,
