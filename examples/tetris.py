@@ -95,6 +95,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--steps", type=int, default=300, help="training steps on the eight canonical shapes")
     parser.add_argument("--voxel-group", default="SO3", help="the voxel model's group (SO3, O3, octa, ...)")
     parser.add_argument("--voxel-channels", type=int, nargs="+", default=[2, 4], help="the voxel model's fields per stage")
+    parser.add_argument("--voxel-frequency", type=int, default=1, help="band limit of the voxel model's SO(3) fields")
     parser.add_argument("--kernel-size", type=int, default=5, help="the voxel model's first stencil (the others are 3)")
     parser.add_argument("--kernel-frequency", type=lambda v: None if v == "none" else int(v), default=1,
                         help="band limit of the voxel model's kernels (lower: smoother, closer to invariant off the "
@@ -126,7 +127,7 @@ def main(argv=None) -> dict:
     torch.manual_seed(args.seed)
     model = SteerableCNN3d(args.voxel_group, num_classes=len(SHAPES), channels=args.voxel_channels,
                            kernel_size=args.kernel_size,
-                           maximum_frequency=1, kernel_frequency=args.kernel_frequency)
+                           maximum_frequency=args.voxel_frequency, kernel_frequency=args.kernel_frequency)
     volumes = torch.stack([voxelise(s, args.grid, args.voxels_per_cube) for s in shapes])
     seconds = train(model, volumes, labels, args.steps, lr=1e-2)
     with torch.no_grad():

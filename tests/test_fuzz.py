@@ -34,7 +34,7 @@ CASES: Counter = Counter()
 
 LIBRARY = str(Path(eqgraph.__file__).parent)
 QUICK = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-LONG = settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
+LONG = settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck), print_blob=True)
 
 GSPACES = {
     "C4": lambda: gspaces.rot2dOnR2(4),
