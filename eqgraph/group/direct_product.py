@@ -231,10 +231,6 @@ class FiniteDirectProductGroup(_DirectProduct, FiniteGroup):
     def _check_param(self, p):
         return FiniteGroup._check_param(self, _DirectProduct._check_param(self, p))
 
-    def _irrep_candidates(self):
-        # by nondecreasing size, like the continuous groups
-        return iter(sorted(self._irrep_ids(), key=self._irrep_size))
-
 
 class ContinuousDirectProductGroup(_DirectProduct, ContinuousGroup):
     __doc__ = _DirectProduct.__doc__

@@ -49,12 +49,9 @@ def group_grid(group, N: int, grid_symmetric: bool = False) -> list[GroupElement
 def _product_grid(group, N: int, grid_symmetric: bool) -> list[GroupElement]:
     """Pairs of the factors' grids: a finite factor's every element, N / its order for the other,
     or about sqrt(N) each when both are continuous."""
-    orders = (group.G1.order(), group.G2.order())
-    if orders[0] > 0 or orders[1] > 0:
-        sizes = [max(1, N // orders[1]) if orders[0] < 0 else 1, max(1, N // orders[0]) if orders[1] < 0 else 1]
-    else:
-        sizes = [max(1, math.ceil(math.sqrt(N)))] * 2
-    first, second = (group_grid(F, n, grid_symmetric) for F, n in zip((group.G1, group.G2), sizes))
+    finite_order = max(group.G1.order(), group.G2.order())  # -1 when both are continuous
+    n = max(1, N // finite_order) if finite_order > 0 else max(1, math.ceil(math.sqrt(N)))
+    first, second = (group_grid(F, n, grid_symmetric) for F in (group.G1, group.G2))
     return [group.pair_elements(a, b) for a in first for b in second]
 
 
