@@ -8,8 +8,6 @@ is invariant under the inversion and rotates with frequency 1 about the axis.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .continuous import check_maximum_frequency
 from .cyclic import cyclic_group
 from .dihedral import dihedral_group
@@ -23,7 +21,6 @@ def trivial_group():
     return cyclic_group(1)
 
 
-@lru_cache(maxsize=None)
 def klein4_group():
     r"""The Klein four-group :math:`C_2 \times C_2` (the symmetries of a rectangle)."""
     return direct_product(cyclic_group(2), cyclic_group(2))
