@@ -94,18 +94,21 @@ def test_sigkill_at_a_random_step_then_resume_is_bit_identical(tmp_path):
     assert _run(["train", reference]).wait() == 0
     killed_config = write({**config, "output_dir": str(tmp_path / "killed")}, tmp_path / "killed.yaml")
     last = tmp_path / "killed" / "last.pt"
-    for _ in range(3):  # until the kill lands before the run ends
+    latest_kill = 1.0
+    for _ in range(5):  # until the kill lands before the last step's checkpoint, sooner after each miss
         process = _run(["train", killed_config])
         while not last.exists() and process.poll() is None:
             time.sleep(0.01)
-        time.sleep(random.uniform(0.0, 1.0))
+        time.sleep(random.uniform(0.0, latest_kill))
         process.send_signal(signal.SIGKILL)
-        if process.wait() == -signal.SIGKILL:
+        killed = process.wait() == -signal.SIGKILL
+        step = load_training_checkpoint(last)["trainer_state"]["global_step"]
+        if killed and step < 16:
             break
         for file in (tmp_path / "killed").iterdir():
             file.unlink()
+        latest_kill /= 4
     assert process.returncode == -signal.SIGKILL
-    step = load_training_checkpoint(last)["trainer_state"]["global_step"]
     assert 1 <= step < 16
     resumed = _run(["train", killed_config, "--resume", str(last)])
     assert resumed.wait() == 0, resumed.stderr.read().decode()
