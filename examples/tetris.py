@@ -35,6 +35,7 @@ SHAPES = {  # cube positions in units of the cube side
 }
 GRID = 12
 VOXELS_PER_CUBE = 2.0
+BLOB_WIDTH = 0.4
 
 
 def centred_shapes() -> list[torch.Tensor]:
@@ -42,14 +43,15 @@ def centred_shapes() -> list[torch.Tensor]:
     return [s - s.mean(0) for s in shapes]
 
 
-def voxelise(points: torch.Tensor, grid: int = GRID, voxels_per_cube: float = VOXELS_PER_CUBE) -> torch.Tensor:
-    """``[1, grid, grid, grid]``: a Gaussian blob (sigma 0.4 cube sides) at every point, in a grid
-    centred on the origin (coordinate k along spatial axis k, as eqgraph's grids)."""
+def voxelise(points: torch.Tensor, grid: int = GRID, voxels_per_cube: float = VOXELS_PER_CUBE,
+             blob_width: float = BLOB_WIDTH) -> torch.Tensor:
+    """``[1, grid, grid, grid]``: a Gaussian blob (sigma ``blob_width`` cube sides) at every point,
+    in a grid centred on the origin (coordinate k along spatial axis k, as eqgraph's grids)."""
     axis = torch.arange(grid, dtype=torch.float64) - (grid - 1) / 2
     grid = torch.stack(torch.meshgrid(axis, axis, axis, indexing="ij"), -1)
     centres = points * voxels_per_cube
     squared = (grid[None] - centres[:, None, None, None]).square().sum(-1)
-    return torch.exp(-squared / (2 * (0.4 * voxels_per_cube) ** 2)).sum(0, keepdim=True).float()
+    return torch.exp(-squared / (2 * (blob_width * voxels_per_cube) ** 2)).sum(0, keepdim=True).float()
 
 
 def rotations(count: int, seed: int) -> list[torch.Tensor]:
@@ -69,11 +71,12 @@ def cube_rotations() -> list[torch.Tensor]:
 
 
 def train(model, inputs, labels, steps: int, lr: float = 3e-3) -> float:
+    """Adam on cross-entropy; ``inputs`` is a batch, or a function that draws one per step."""
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     start = time.process_time()
     model.train()
     for _ in range(steps):
-        loss = F.cross_entropy(model(inputs), labels)
+        loss = F.cross_entropy(model(inputs() if callable(inputs) else inputs), labels)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -102,6 +105,12 @@ def main(argv=None) -> dict:
                              "grid; 'none': the stencil's default)")
     parser.add_argument("--grid", type=int, default=GRID, help="voxels along each side")
     parser.add_argument("--voxels-per-cube", type=float, default=VOXELS_PER_CUBE, help="voxels along a cube's side")
+    parser.add_argument("--blob-width", type=float, default=BLOB_WIDTH, help="the voxel blobs' sigma in cube sides")
+    parser.add_argument("--voxel-lr", type=float, default=1e-2, help="the voxel model's Adam learning rate")
+    parser.add_argument("--voxel-steps", type=int, default=None, help="the voxel model's training steps (default --steps)")
+    parser.add_argument("--voxel-shift", type=float, default=0.0,
+                        help="shift the voxel model's training shapes by up to this many voxels (random, every step)")
+    parser.add_argument("--voxels-only", action="store_true", help="skip the point-cloud models")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--output", default="runs/tetris")
@@ -114,7 +123,7 @@ def main(argv=None) -> dict:
     shifts = torch.randn(len(turns), 3, generator=torch.Generator().manual_seed(args.seed), dtype=torch.float64)
     results = {}
 
-    for group in ("SO3", "O3"):
+    for group in () if args.voxels_only else ("SO3", "O3"):
         torch.manual_seed(args.seed)
         model = PointCloudClassifier(group, num_classes=len(SHAPES), channels=16, lmax=2, radii=(1.1, 2.5),
                                      samples=(4, 4))
@@ -128,12 +137,18 @@ def main(argv=None) -> dict:
     model = SteerableCNN3d(args.voxel_group, num_classes=len(SHAPES), channels=args.voxel_channels,
                            kernel_size=args.kernel_size,
                            maximum_frequency=args.voxel_frequency, kernel_frequency=args.kernel_frequency)
-    volumes = torch.stack([voxelise(s, args.grid, args.voxels_per_cube) for s in shapes])
-    seconds = train(model, volumes, labels, args.steps, lr=1e-2)
+    generator = torch.Generator().manual_seed(args.seed)
+
+    def volumes():  # the canonical shapes, each shifted by up to --voxel-shift voxels along every axis
+        shifts = (2 * torch.rand(len(shapes), 3, generator=generator, dtype=torch.float64) - 1) * args.voxel_shift
+        return torch.stack([voxelise(s + t / args.voxels_per_cube, args.grid, args.voxels_per_cube, args.blob_width)
+                            for s, t in zip(shapes, shifts)])
+
+    seconds = train(model, volumes, labels, args.voxel_steps or args.steps, lr=args.voxel_lr)
     with torch.no_grad():
-        test_volumes = torch.stack([voxelise(s @ r.T, args.grid, args.voxels_per_cube) for s, r in zip(test_shapes, turns)])
+        test_volumes = torch.stack([voxelise(s @ r.T, args.grid, args.voxels_per_cube, args.blob_width) for s, r in zip(test_shapes, turns)])
         predicted = torch.cat([model(chunk).argmax(1) for chunk in test_volumes.split(50)])
-        cube_volumes = torch.stack([voxelise(s @ c.T, args.grid, args.voxels_per_cube) for c in cube_rotations() for s in shapes])
+        cube_volumes = torch.stack([voxelise(s @ c.T, args.grid, args.voxels_per_cube, args.blob_width) for c in cube_rotations() for s in shapes])
         on_cube = torch.cat([model(chunk).argmax(1) for chunk in cube_volumes.split(48)])
     results[f"SteerableCNN3d {args.voxel_group}"] = dict(
         accuracy=float((predicted == test_labels).float().mean()), cpu_seconds=seconds, parameters=_count(model),

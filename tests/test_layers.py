@@ -291,9 +291,12 @@ def test_grid_pooling_is_equivariant_under_pixel_symmetries(make, size, float64)
                                   lambda t: LeakyReLU(t, 0.2), lambda t: PointwiseNonLinearity(t, "p_tanh"),
                                   lambda t: PointwiseDropout(t, 0.2), lambda t: _trained(InnerBatchNorm(t), t),
                                   lambda t: _trained(IIDBatchNorm2d(t), t),
-                                  lambda t: SequentialModule(ReLU(t), PointwiseAvgPool(t, 2))],
+                                  lambda t: SequentialModule(ReLU(t), PointwiseAvgPool(t, 2)),
+                                  lambda t: PointwiseAvgPoolAntialiased(t, sigma=0.8, stride=2),
+                                  lambda t: PointwiseMaxPoolAntialiased(t, 3, 2, padding=1)],
                          ids=["max", "avg", "adaptive avg", "adaptive max", "upsampling", "relu", "elu", "leaky relu",
-                              "pointwise", "dropout", "inner batch norm", "iid batch norm", "sequential"])
+                              "pointwise", "dropout", "inner batch norm", "iid batch norm", "sequential",
+                              "antialiased avg", "antialiased max"])
 def test_exports_give_equal_outputs(make):
     t = permutation_type()
     module = make(t).eval()

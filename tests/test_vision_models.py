@@ -40,20 +40,21 @@ def assert_grid_symmetric(model, inputs, head) -> torch.Tensor:
     return out
 
 
-@pytest.mark.parametrize("head", ["invariant", "vector"])
+@pytest.mark.parametrize("head,pooling", [("invariant", "average"), ("vector", "average"), ("invariant", "antialiased")])
 @pytest.mark.parametrize("group", GROUPS_2D)
-def test_steerable_cnn_grid_symmetries(group, head):
+def test_steerable_cnn_grid_symmetries(group, head, pooling):
     torch.manual_seed(0)
     images = image_batch((16, 16), channels=2)
-    model = trained_a_little(SteerableCNN(group, in_channels=2, num_classes=3, channels=(2, 3), head=head), images)
+    model = SteerableCNN(group, in_channels=2, num_classes=3, channels=(2, 3), head=head, pooling=pooling)
+    model = trained_a_little(model, images)
     assert_grid_symmetric(model, images, head)
 
 
-@pytest.mark.parametrize("group", GROUPS_2D)
-def test_steerable_cnn_export_matches(group):
+@pytest.mark.parametrize("group,pooling", [(g, "average") for g in GROUPS_2D] + [("D4", "antialiased")])
+def test_steerable_cnn_export_matches(group, pooling):
     torch.manual_seed(1)
     images = image_batch((8, 8))
-    model = trained_a_little(SteerableCNN(group, num_classes=4, channels=(2, 2)), images)
+    model = trained_a_little(SteerableCNN(group, num_classes=4, channels=(2, 2), pooling=pooling), images)
     plain = model.export()
     assert not any(isinstance(m, EquivariantModule) for m in plain.modules())
     with torch.no_grad():
@@ -64,11 +65,12 @@ def test_steerable_cnn_export_matches(group):
     assert train_keys == set(model.eval().state_dict())
 
 
-@pytest.mark.parametrize("group", ["C4", "O2"])
-def test_steerable_cnn_on_the_image_graph_gives_the_image_logits(group):
+@pytest.mark.parametrize("group,pooling", [("C4", "average"), ("O2", "average"), ("C4", "antialiased")])
+def test_steerable_cnn_on_the_image_graph_gives_the_image_logits(group, pooling):
     torch.manual_seed(2)
     images = image_batch((8, 12), batch=2, dtype=torch.float64)
-    model = trained_a_little(SteerableCNN(group, num_classes=3, channels=(2, 2), kernel_size=5).double(), images)
+    model = SteerableCNN(group, num_classes=3, channels=(2, 2), kernel_size=5, pooling=pooling).double()
+    model = trained_a_little(model, images)
     positions = torch.as_tensor(grid_positions((8, 12)), dtype=torch.float64).repeat(2, 1)
     nodes = images.flatten(2).transpose(1, 2).reshape(-1, 1)
     batch = torch.arange(2).repeat_interleave(96)
@@ -92,15 +94,18 @@ def test_steerable_cnn_bad_input():
         SteerableCNN("SO3")
     with pytest.raises(ValueError, match="head must be one of"):
         SteerableCNN("C4", head="orientation")
+    with pytest.raises(ValueError, match=r"pooling must be one of \('average', 'antialiased'\), got 'max'"):
+        SteerableCNN("C4", pooling="max")
 
 
-@pytest.mark.parametrize("group,head,kernel_frequency", [("SO3", "invariant", None), ("SO3", "vector", 1),
-                                                          ("O3", "vector", None), ("octa", "vector", None),
-                                                          ("fullocta", "invariant", 1)])
-def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head, kernel_frequency):
+@pytest.mark.parametrize("group,head,kernel_frequency,pooling", [
+    ("SO3", "invariant", None, "average"), ("SO3", "vector", 1, "antialiased"), ("O3", "vector", None, "average"),
+    ("octa", "vector", None, "average"), ("fullocta", "invariant", 1, "antialiased")])
+def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head, kernel_frequency, pooling):
     torch.manual_seed(3)
     volumes = image_batch((6, 6, 6), batch=2)
-    model = SteerableCNN3d(group, num_classes=2, channels=(2, 2), head=head, kernel_frequency=kernel_frequency)
+    model = SteerableCNN3d(group, num_classes=2, channels=(2, 2), head=head, kernel_frequency=kernel_frequency,
+                           pooling=pooling)
     model = trained_a_little(model, volumes)
     out = assert_grid_symmetric(model, volumes, head)
     with torch.no_grad():

@@ -7,10 +7,10 @@ import torch
 
 from ..fields import GeometricTensor
 from ..gspaces import GSpace
-from ..graph import grid_stencil, pool_grid_cells
-from ..nn import PointwiseAvgPool
+from ..graph import grid_stencil
 from .conv_block import ConvBlock
 from .feature_fields import FeatureFields, named_gspace
+from .grid_graph_pool import GridGraphPool
 from .readout import Readout
 from .residual_block import ResidualBlock
 from .saving import SavableModel
@@ -28,7 +28,7 @@ class SteerableCNN(SavableModel):
 
     with regular fields, ``InnerBatchNorm`` and ReLU for finite groups (``"C8"``, ``"D4"``, ...),
     band-limited regular fields with a Fourier ELU for ``"SO2"``/``"O2"``, and 2x2 average
-    pooling between stages. Heads:
+    pooling between stages (after a Gaussian blur with ``pooling="antialiased"``). Heads:
 
     - ``head="invariant"``: the maximum over each regular field (``GroupPooling``; a 1x1
       convolution onto invariant fields for continuous groups), the spatial mean and a linear
@@ -52,6 +52,8 @@ class SteerableCNN(SavableModel):
         kernel_frequency: band limit of the convolution kernels' angular frequencies (None: the
             stencil's default); a low one gives smoother kernels, closer to equivariant under
             rotations off the grid.
+        pooling: ``"average"`` or ``"antialiased"`` (:class:`GridGraphPool`): blurring before
+            each pooling makes the network markedly more robust to rotations off the grid.
 
     Shapes:
         - **input:** :math:`(B, C_{in}, H, W)` (a tensor or a ``GeometricTensor``)
@@ -62,7 +64,8 @@ class SteerableCNN(SavableModel):
 
     def __init__(self, group: str | GSpace = "C8", in_channels: int = 1, num_classes: int = 10,
                  channels: Sequence[int] = (8, 16, 32), kernel_size: int = 5, head: str = "invariant",
-                 maximum_frequency: int = 3, fourier_samples: int | None = None, kernel_frequency: int | None = None):
+                 maximum_frequency: int = 3, fourier_samples: int | None = None, kernel_frequency: int | None = None,
+                 pooling: str = "average"):
         super().__init__()
         if head not in HEADS:
             raise ValueError(f"head must be one of {HEADS}, got {head!r}")
@@ -75,7 +78,7 @@ class SteerableCNN(SavableModel):
         self.config = dict(group=group, in_channels=in_channels,
                            num_classes=num_classes, channels=list(channels), kernel_size=kernel_size, head=head,
                            maximum_frequency=maximum_frequency, fourier_samples=fourier_samples,
-                           kernel_frequency=kernel_frequency)
+                           kernel_frequency=kernel_frequency, pooling=pooling)
         fields = FeatureFields(gs, fourier_samples)
         self.gspace, self.head_kind = gs, head
         self.in_type = gs.type(*[gs.trivial_repr] * in_channels)
@@ -84,7 +87,7 @@ class SteerableCNN(SavableModel):
             [ConvBlock(self.in_type, types[0], kernel_size, fields, kernel_frequency=kernel_frequency)]
             + [ConvBlock(a, b, 3, fields, kernel_frequency=kernel_frequency) for a, b in zip(types, types[1:])])
         self.residuals = torch.nn.ModuleList([ResidualBlock(t, 3, fields, kernel_frequency) for t in types])
-        self.pools = torch.nn.ModuleList([PointwiseAvgPool(t, 2) for t in types[:-1]])
+        self.pools = torch.nn.ModuleList([GridGraphPool(t, pooling) for t in types[:-1]])
         self.readout = Readout(types[-1], fields, num_classes, head)
 
     @property
@@ -104,7 +107,7 @@ class SteerableCNN(SavableModel):
         r"""The same network on points at pixel coordinates (``grid_positions`` of ``image_shape``:
         centred, spacing 1, coordinate 0 along the rows): stencil neighbourhoods from
         :func:`eqgraph.graph.grid_stencil` (sums rescaled where pixels are missing), pooling by
-        :func:`eqgraph.graph.pool_grid_cells`, means over each graph's nodes. On all the pixels of
+        :meth:`GridGraphPool.forward_graph`, means over each graph's nodes. On all the pixels of
         the images it gives :meth:`forward`'s output.
 
         Shapes:
@@ -121,7 +124,7 @@ class SteerableCNN(SavableModel):
         h = GeometricTensor(x, self.in_type, pos)
         for stage, (entry, residual) in enumerate(zip(self.entries, self.residuals)):
             if stage:
-                h, batch, shape = pool_grid_cells(h, batch, shape)
+                h, batch, shape = self.pools[stage - 1].forward_graph(h, batch, shape)
             stencil = grid_stencil(h.coords, batch, shape, 1)  # the residual blocks' 3x3
             half = entry.conv.half_width
             h = entry(h, stencil if half == 1 else grid_stencil(h.coords, batch, shape, half))
@@ -177,6 +180,7 @@ class SteerableCNN3d(SteerableCNN):
 
     def __init__(self, group: str | GSpace = "SO3", in_channels: int = 1, num_classes: int = 10,
                  channels: Sequence[int] = (4, 8), kernel_size: int = 3, head: str = "invariant",
-                 maximum_frequency: int = 1, fourier_samples: int | None = None, kernel_frequency: int | None = None):
+                 maximum_frequency: int = 1, fourier_samples: int | None = None, kernel_frequency: int | None = None,
+                 pooling: str = "average"):
         super().__init__(group, in_channels, num_classes, channels, kernel_size, head, maximum_frequency, fourier_samples,
-                         kernel_frequency)
+                         kernel_frequency, pooling)

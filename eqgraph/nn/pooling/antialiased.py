@@ -53,6 +53,18 @@ class PointwiseAvgPoolAntialiased(ConstantBuffers, EquivariantModule):
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         return tuple(self.forward(GeometricTensor(torch.zeros(input_shape), self.in_type)).shape)
 
+    def export(self) -> torch.nn.Module:
+        """A frozen depthwise ``Conv2d``/``Conv3d`` holding the blur."""
+        return self._exported_blur()
+
+    def _exported_blur(self) -> torch.nn.Module:
+        channels, size = self.in_type.size, self.blur.shape[0]
+        conv_class = torch.nn.Conv2d if self.d == 2 else torch.nn.Conv3d
+        conv = conv_class(channels, channels, size, stride=self.stride, padding=self.padding, groups=channels,
+                          bias=False, dtype=self.blur.dtype, device=self.blur.device)
+        conv.weight.requires_grad_(False).copy_(self.blur.expand(channels, 1, *self.blur.shape))
+        return conv
+
 
 class PointwiseMaxPoolAntialiased(PointwiseAvgPoolAntialiased):
     r"""Channel-wise max over ``kernel_size`` windows at stride 1, then a Gaussian blur with
@@ -83,6 +95,11 @@ class PointwiseMaxPoolAntialiased(PointwiseAvgPoolAntialiased):
         pool = F.max_pool2d if self.d == 2 else F.max_pool3d
         pooled = pool(input.tensor, self.kernel_size, stride=1, padding=self.max_padding)
         return GeometricTensor(self._blur(pooled, self.stride), self.out_type)
+
+    def export(self) -> torch.nn.Module:
+        """``MaxPool2d``/``MaxPool3d`` at stride 1, then the blur as a frozen depthwise convolution."""
+        pool = torch.nn.MaxPool2d if self.d == 2 else torch.nn.MaxPool3d
+        return torch.nn.Sequential(pool(self.kernel_size, stride=1, padding=self.max_padding), self._exported_blur())
 
 
 def _gaussian(size: int, sigma: float, d: int) -> np.ndarray:
