@@ -70,13 +70,13 @@ def cube_rotations() -> list[torch.Tensor]:
     return [m for m in signed if torch.det(m) > 0]
 
 
-def train(model, inputs, labels, steps: int, lr: float = 3e-3) -> float:
-    """Adam on cross-entropy; ``inputs`` is a batch, or a function that draws one per step."""
+def train(model, draw_inputs, labels, steps: int, lr: float = 3e-3) -> float:
+    """Adam on cross-entropy, on a batch ``draw_inputs()`` draws for every step."""
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     start = time.process_time()
     model.train()
     for _ in range(steps):
-        loss = F.cross_entropy(model(inputs() if callable(inputs) else inputs), labels)
+        loss = F.cross_entropy(model(draw_inputs()), labels)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -103,6 +103,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--kernel-frequency", type=lambda v: None if v == "none" else int(v), default=1,
                         help="band limit of the voxel model's kernels (lower: smoother, closer to invariant off the "
                              "grid; 'none': the stencil's default)")
+    parser.add_argument("--pooling", default="antialiased", choices=["antialiased", "average"],
+                        help="the voxel model's pooling between stages (antialiased: blurred first)")
     parser.add_argument("--grid", type=int, default=GRID, help="voxels along each side")
     parser.add_argument("--voxels-per-cube", type=float, default=VOXELS_PER_CUBE, help="voxels along a cube's side")
     parser.add_argument("--blob-width", type=float, default=BLOB_WIDTH, help="the voxel blobs' sigma in cube sides")
@@ -127,7 +129,8 @@ def main(argv=None) -> dict:
         torch.manual_seed(args.seed)
         model = PointCloudClassifier(group, num_classes=len(SHAPES), channels=16, lmax=2, radii=(1.1, 2.5),
                                      samples=(4, 4))
-        seconds = train(model, cloud_batch(shapes), labels, args.steps)
+        clouds = cloud_batch(shapes)
+        seconds = train(model, lambda: clouds, labels, args.steps)
         with torch.no_grad():
             predicted = model(cloud_batch(test_shapes, turns, shifts)).argmax(1)
         results[f"PointCloudClassifier {group}"] = dict(accuracy=float((predicted == test_labels).float().mean()),
@@ -136,7 +139,8 @@ def main(argv=None) -> dict:
     torch.manual_seed(args.seed)
     model = SteerableCNN3d(args.voxel_group, num_classes=len(SHAPES), channels=args.voxel_channels,
                            kernel_size=args.kernel_size,
-                           maximum_frequency=args.voxel_frequency, kernel_frequency=args.kernel_frequency)
+                           maximum_frequency=args.voxel_frequency, kernel_frequency=args.kernel_frequency,
+                           pooling=args.pooling)
     generator = torch.Generator().manual_seed(args.seed)
 
     def volumes():  # the canonical shapes, each shifted by up to --voxel-shift voxels along every axis
