@@ -4,7 +4,7 @@ The script draws ten letters (DejaVu Sans Bold, shipped with matplotlib) as 28 x
 random sizes and positions with noise: upright for training, at uniformly random angles for
 testing. It trains three models by the same loop (Adam, batch 64, one thread):
 
-- ``SteerableCNN("C16", kernel_frequency=2)`` from eqgraph, for a CPU budget of ``--budget``
+- ``SteerableCNN("C16", kernel_size=7, kernel_frequency=2)`` from eqgraph, for a CPU budget of ``--budget``
   (1.4) times the plain CNN's training time (issue 13 allows up to 1.5x);
 - a plain CNN of the same architecture (torch Conv2d/BatchNorm2d/ReLU residual stages) and the
   same parameter count, for ``--epochs`` epochs;
@@ -128,10 +128,11 @@ def parameter_count(model) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-def plain_widths_matching(count: int, stages: int) -> list[int]:
+def plain_widths_matching(count: int, stages: int, kernel_size: int, pooling: str) -> list[int]:
     """Widths w, 2w, 3w, ... whose plain CNN has the parameter count closest to ``count``."""
     candidates = [[w * (s + 1) for s in range(stages)] for w in range(1, 200)]
-    return min(candidates, key=lambda widths: abs(parameter_count(plain_cnn(widths, len(LETTERS))) - count))
+    return min(candidates, key=lambda widths: abs(
+        parameter_count(plain_cnn(widths, len(LETTERS), kernel_size, pooling)) - count))
 
 
 def rotate_batch(images: torch.Tensor, generator: torch.Generator | None = None,
@@ -209,6 +210,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--channels", type=int, nargs="+", default=[3, 6, 8], help="fields per stage")
     parser.add_argument("--kernel-frequency", type=lambda v: None if v == "none" else int(v), default=2,
                         help="band limit of the steerable model's kernels ('none': the stencil's default)")
+    parser.add_argument("--kernel-size", type=int, default=7, help="the first convolution's stencil in every model")
     parser.add_argument("--pooling", default="antialiased", choices=["antialiased", "average"],
                         help="pooling between stages, the same in all three models (antialiased: blurred first)")
     parser.add_argument("--budget", type=float, default=1.4,
@@ -227,13 +229,13 @@ def main(argv=None) -> dict:
 
     torch.manual_seed(args.seed)
     steerable = SteerableCNN(args.group, in_channels=1, num_classes=len(LETTERS), channels=args.channels,
-                             kernel_frequency=args.kernel_frequency, pooling=args.pooling)
+                             kernel_frequency=args.kernel_frequency, pooling=args.pooling, kernel_size=args.kernel_size)
     steerable_name = f"SteerableCNN {args.group}"
-    widths = plain_widths_matching(parameter_count(steerable), len(args.channels))
+    widths = plain_widths_matching(parameter_count(steerable), len(args.channels), args.kernel_size, args.pooling)
     results, curves, models = {}, {}, {}
     for name, augment in [("plain CNN", False), ("plain CNN + rotation augmentation", True)]:
         torch.manual_seed(args.seed)
-        model = plain_cnn(widths, len(LETTERS), pooling=args.pooling)
+        model = plain_cnn(widths, len(LETTERS), args.kernel_size, args.pooling)
         seconds, curves[name] = train(model, images, labels, args.seed, epochs=args.epochs, augment=augment)
         results[name] = dict(cpu_seconds=seconds, epochs=len(curves[name]), parameters=parameter_count(model))
         models[name] = model
@@ -265,7 +267,7 @@ def main(argv=None) -> dict:
     for row in graph:
         print(f"{100 * row['keep']:11.0f}% {row['jitter']:12.2f} {100 * row['rotated']:8.1f}%")
     summary = dict(results=results, margins=margins, graph=graph, plain_widths=widths, group=args.group, channels=args.channels,
-                   pooling=args.pooling, kernel_frequency=args.kernel_frequency, letters=LETTERS,
+                   pooling=args.pooling, kernel_frequency=args.kernel_frequency, kernel_size=args.kernel_size, letters=LETTERS,
                    train=args.train, test=args.test, seed=args.seed, threads=args.threads, curves=curves)
     (output / "results.json").write_text(json.dumps(summary, indent=1))
     if not args.no_pictures:
