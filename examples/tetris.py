@@ -145,9 +145,9 @@ def main(argv=None) -> dict:
     generator = torch.Generator().manual_seed(args.seed)
 
     def volumes():  # the canonical shapes, each shifted by up to --voxel-shift voxels along every axis
-        shifts = (2 * torch.rand(len(shapes), 3, generator=generator, dtype=torch.float64) - 1) * args.voxel_shift
+        offsets = (2 * torch.rand(len(shapes), 3, generator=generator, dtype=torch.float64) - 1) * args.voxel_shift
         return torch.stack([voxelise(s + t / args.voxels_per_cube, args.grid, args.voxels_per_cube, args.blob_width)
-                            for s, t in zip(shapes, shifts)])
+                            for s, t in zip(shapes, offsets)])
 
     seconds = train(model, volumes, labels, args.voxel_steps or args.steps, lr=args.voxel_lr)
     with torch.no_grad():
