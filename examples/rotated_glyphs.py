@@ -34,8 +34,7 @@ import torch.nn.functional as F
 
 from eqgraph.fields.grid_transform import grid_positions
 from eqgraph import gspaces
-from eqgraph.models import SteerableCNN
-from eqgraph.models.grid_graph_pool import GridGraphPool
+from eqgraph.models import GridGraphPool, SteerableCNN
 
 LETTERS = "AFGJKLPRTY"  # no two are rotations of one another
 SIZE = 28
@@ -146,20 +145,25 @@ def rotate_batch(images: torch.Tensor, generator: torch.Generator | None = None,
 
 
 def train(model, images, labels, seed: int, epochs: int | None = None, cpu_budget: float | None = None,
-          augment: bool = False, batch_size: int = 64, lr: float = 3e-3):
+          augment: bool = False, batch_size: int = 64, lr: float = 3e-3, schedule: str = "constant"):
     """Adam on cross-entropy for ``epochs`` epochs or until ``cpu_budget`` CPU seconds are spent
-    (checked before every step); returns the CPU seconds and the mean training loss of every
-    epoch (begun)."""
+    (checked before every step), at a constant learning rate or (``schedule="cosine"``) one
+    annealed from ``lr`` to 0 over the epochs or the budget; returns the CPU seconds and the mean
+    training loss of every epoch (begun)."""
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     curve, start, epoch = [], time.process_time(), 0
     model.train()
     spent = lambda: time.process_time() - start  # noqa: E731
+    steps_per_epoch = -(-len(images) // batch_size)
     while (epochs is None or epoch < epochs) and (cpu_budget is None or spent() < cpu_budget):
         order, losses = torch.randperm(len(images), generator=generator), []
-        for batch in order.split(batch_size):
+        for step, batch in enumerate(order.split(batch_size)):
             if cpu_budget is not None and spent() >= cpu_budget:
                 break
+            if schedule == "cosine":
+                progress = spent() / cpu_budget if cpu_budget is not None else (epoch + step / steps_per_epoch) / epochs
+                optimizer.param_groups[0]["lr"] = lr * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
             x = rotate_batch(images[batch], generator) if augment else images[batch]
             loss = F.cross_entropy(model(x), labels[batch])
             optimizer.zero_grad()
@@ -215,6 +219,8 @@ def main(argv=None) -> dict:
                         help="pooling between stages, the same in all three models (antialiased: blurred first)")
     parser.add_argument("--budget", type=float, default=1.4,
                         help="the steerable model's CPU budget, in units of the plain CNN's training time")
+    parser.add_argument("--schedule", default="constant", choices=["constant", "cosine"],
+                        help="every model's learning rate: constant, or annealed to 0 over its epochs or budget")
     parser.add_argument("--graph-test", type=int, default=100, help="rotated test images for the graph runs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
@@ -236,11 +242,13 @@ def main(argv=None) -> dict:
     for name, augment in [("plain CNN", False), ("plain CNN + rotation augmentation", True)]:
         torch.manual_seed(args.seed)
         model = plain_cnn(widths, len(LETTERS), args.kernel_size, args.pooling)
-        seconds, curves[name] = train(model, images, labels, args.seed, epochs=args.epochs, augment=augment)
+        seconds, curves[name] = train(model, images, labels, args.seed, epochs=args.epochs, augment=augment,
+                                      schedule=args.schedule)
         results[name] = dict(cpu_seconds=seconds, epochs=len(curves[name]), parameters=parameter_count(model))
         models[name] = model
     budget = args.budget * results["plain CNN"]["cpu_seconds"]
-    seconds, curves[steerable_name] = train(steerable, images, labels, args.seed, cpu_budget=budget)
+    seconds, curves[steerable_name] = train(steerable, images, labels, args.seed, cpu_budget=budget,
+                                            schedule=args.schedule)
     results[steerable_name] = dict(cpu_seconds=seconds, epochs=len(curves[steerable_name]),
                                    parameters=parameter_count(steerable))
     models[steerable_name] = steerable
