@@ -1,8 +1,12 @@
 """The README's main command runs and reports exact equivariance."""
+import importlib.util
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,9 +31,11 @@ def test_molecules_example_fits_a_potential_and_runs_stable_md():
     assert drift < 50
 
 
-def test_rotated_glyphs_demo_runs_small(tmp_path):
+@pytest.mark.parametrize("schedule", ["constant", "cosine"])
+def test_rotated_glyphs_demo_runs_small(tmp_path, schedule):
     done = subprocess.run([sys.executable, str(ROOT / "examples" / "rotated_glyphs.py"), "--train", "60", "--test", "30",
-                           "--epochs", "2", "--group", "C4", "--channels", "2", "2", "2", "--output", str(tmp_path)],
+                           "--epochs", "2", "--group", "C4", "--channels", "2", "2", "2", "--schedule", schedule,
+                           "--output", str(tmp_path)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert re.search(r"SteerableCNN C4 +\d+ +\d+ +[0-9.]+ +[0-9.]+% +[0-9.]+%", done.stdout)
@@ -43,3 +49,28 @@ def test_tetris_demo_runs_small(tmp_path):
     assert done.returncode == 0, done.stderr
     assert re.search(r"PointCloudClassifier SO3 +\d+ +[0-9.]+ +[0-9.]+%", done.stdout)
     assert (tmp_path / "results.json").exists()
+
+
+def test_glyph_training_cosine_schedule_anneals_to_zero(monkeypatch):
+    spec = importlib.util.spec_from_file_location("rotated_glyphs", ROOT / "examples" / "rotated_glyphs.py")
+    glyphs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(glyphs)
+    rates = []
+
+    class RecordingAdam(torch.optim.Adam):
+        def step(self, closure=None):
+            rates.append(self.param_groups[0]["lr"])
+            return super().step(closure)
+
+    monkeypatch.setattr(torch.optim, "Adam", RecordingAdam)
+    torch.manual_seed(0)
+    model = glyphs.plain_cnn([2, 2], 10, kernel_size=3)
+    images, labels = torch.randn(64, 1, 8, 8), torch.randint(0, 10, (64,))
+    for schedule in ("constant", "cosine"):
+        rates.clear()
+        glyphs.train(model, images, labels, seed=0, epochs=4, batch_size=16, lr=1e-3, schedule=schedule)
+        assert len(rates) == 16 and rates[0] == 1e-3
+        if schedule == "constant":
+            assert rates == [1e-3] * 16
+        else:
+            assert all(a > b for a, b in zip(rates, rates[1:])) and rates[-1] < 2e-5
