@@ -103,6 +103,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--kernel-frequency", type=lambda v: None if v == "none" else int(v), default=1,
                         help="band limit of the voxel model's kernels (lower: smoother, closer to invariant off the "
                              "grid; 'none': the stencil's default)")
+    parser.add_argument("--fourier-samples", type=int, default=None,
+                        help="rotations the voxel model's Fourier ELU samples (default: 20 per field dimension)")
     parser.add_argument("--pooling", default="average", choices=["average", "antialiased"],
                         help="the voxel model's pooling between stages (antialiased: blurred first; on 12^3 voxels "
                              "it blurs the shapes away)")
@@ -141,7 +143,7 @@ def main(argv=None) -> dict:
     model = SteerableCNN3d(args.voxel_group, num_classes=len(SHAPES), channels=args.voxel_channels,
                            kernel_size=args.kernel_size,
                            maximum_frequency=args.voxel_frequency, kernel_frequency=args.kernel_frequency,
-                           pooling=args.pooling)
+                           fourier_samples=args.fourier_samples, pooling=args.pooling)
     generator = torch.Generator().manual_seed(args.seed)
 
     def volumes():  # the canonical shapes, each shifted by up to --voxel-shift voxels along every axis
