@@ -153,6 +153,9 @@ def train(model, images, labels, seed: int, epochs: int | None = None, cpu_budge
     (checked before every step), at a constant learning rate or (``schedule="cosine"``) one
     annealed from ``lr`` to 0 over the epochs or the budget; returns the CPU seconds and the mean
     training loss of every epoch (begun)."""
+    if schedule not in ("constant", "cosine") or (epochs is None and cpu_budget is None):
+        raise ValueError(f"train needs schedule 'constant' or 'cosine' and epochs or a CPU budget, got schedule "
+                         f"{schedule!r}, epochs {epochs}, cpu_budget {cpu_budget}")
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     curve, start, epoch = [], time.process_time(), 0

@@ -74,3 +74,5 @@ def test_glyph_training_cosine_schedule_anneals_to_zero(monkeypatch):
             assert rates == [1e-3] * 16
         else:
             assert all(a > b for a, b in zip(rates, rates[1:])) and rates[-1] < 2e-5
+    with pytest.raises(ValueError, match="schedule 'constant' or 'cosine'"):
+        glyphs.train(model, images, labels, seed=0, epochs=1, schedule="linear")
