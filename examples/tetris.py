@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from torch_geometric.data import Batch, Data
 
 from eqgraph.models import PointCloudClassifier, SteerableCNN3d
+from eqgraph.nn import update_batch_norm
 from eqgraph.testing import random_elements
 
 SHAPES = {  # cube positions in units of the cube side
@@ -152,6 +153,8 @@ def main(argv=None) -> dict:
                             for s, t in zip(shapes, offsets)])
 
     seconds = train(model, volumes, labels, args.voxel_steps or args.steps, lr=args.voxel_lr)
+    # the running statistics of the last steps lag the final weights: recompute them at those weights
+    update_batch_norm(model, [torch.stack([voxelise(s, args.grid, args.voxels_per_cube, args.blob_width) for s in shapes])])
     with torch.no_grad():
         test_volumes = torch.stack([voxelise(s @ r.T, args.grid, args.voxels_per_cube, args.blob_width) for s, r in zip(test_shapes, turns)])
         predicted = torch.cat([model(chunk).argmax(1) for chunk in test_volumes.split(50)])

@@ -53,6 +53,7 @@ from .normalization import (
     InducedNormBatchNorm,
     InnerBatchNorm,
     NormBatchNorm,
+    update_batch_norm,
 )
 from .pointwise_dropout import PointwiseDropout
 from .pooling import (  # escnn's per-dimension names of the pools
@@ -108,7 +109,7 @@ __all__ = [
     "ConcatenatedNonLinearity", "FourierPointwise", "band_limited_regular", "QuotientFourierPointwise", "FourierELU", "QuotientFourierELU",
     "LeakyReLU", "InducedGatedNonLinearity1", "InducedNormNonLinearity", "InducedNormPool", "InducedNormBatchNorm", "GNormBatchNorm",
     "FieldBatchNorm", "InnerBatchNorm", "NormBatchNorm", "IIDBatchNorm", "IIDBatchNorm1d", "IIDBatchNorm2d", "IIDBatchNorm3d",
-    "FieldNorm",
+    "FieldNorm", "update_batch_norm",
     "GroupPooling", "NormPool", "MaxPoolChannels", "NormMaxPool", "PointwiseMaxPool", "PointwiseAvgPool",
     "PointwiseAdaptiveAvgPool", "PointwiseAdaptiveMaxPool", "PointwiseMaxPoolAntialiased", "PointwiseAvgPoolAntialiased",
     "GlobalPool", "R2Upsampling", "R3Upsampling",
