@@ -5,7 +5,8 @@ Gaussian blob at every cube's centre, 2 voxels per cube side) and as a point clo
 centres). ``SteerableCNN3d("SO3")`` and ``PointCloudClassifier("SO3")`` from eqgraph train on
 those eight examples, then classify the shapes under random rotations (and translations for
 the point clouds). Two of the shapes are mirror images of each other: SO(3) models tell them
-apart, O(3) models cannot by construction, and the script shows that too.
+apart, O(3) models cannot by construction, and the script shows that too. Before testing, the
+voxel model's batch-norm statistics are recomputed at its final weights (``update_batch_norm``).
 
     python examples/tetris.py [--rotations 100] [--steps 300]
 """
