@@ -11,12 +11,14 @@ from eqgraph.testing import assert_kernel_basis_complete
 from eqgraph.kernels import (
     BesselRadial,
     CacheWarning,
+    GaussianRadial,
     GaussianRings,
     KernelSpaceWarning,
     RadialMLP,
     disable_disk_cache,
     enable_disk_cache,
     grid_rings,
+    polynomial_cutoff,
 )
 
 GSPACES = {
@@ -258,6 +260,21 @@ def test_radial_profiles():
     assert torch.allclose(gauss[10], torch.exp(-0.5 * ((1 - torch.tensor([0.0, 1, 2], dtype=torch.float64)) / 0.5) ** 2))
     with pytest.raises(ValueError, match="sigma"):
         GaussianRings([0, 1], [0.5])
+
+
+def test_gaussian_radial_is_smooth_at_the_cutoff_and_of_order_one_inside():
+    profile = GaussianRadial(5, cutoff=2.0)
+    d = torch.linspace(0, 3, 61, dtype=torch.float64)
+    values = profile(d)
+    assert values.shape == (61, 5) and values[d >= 2].abs().max() == 0
+    # at a centre (0.5 = the second function's) the function is 1 times the envelope
+    assert torch.allclose(values[10, 1], polynomial_cutoff(torch.tensor(0.25, dtype=torch.float64), 6))
+    assert values[d < 1.5].max(dim=1).values.min() > 0.3  # every distance well inside is seen by some function
+    # value, first and second derivatives vanish at the cutoff: the profile near it is O((r_c - d)^3)
+    near = profile(torch.tensor([2.0 - 1e-3, 2.0 - 2e-3], dtype=torch.float64))
+    assert torch.allclose(near[1] / near[0], torch.full((5,), 2.0 ** 3, dtype=torch.float64), rtol=0.01)
+    with pytest.raises(ValueError, match="number >= 2"):
+        GaussianRadial(1, cutoff=2.0)
 
 
 # ---------------------------------------------------------------- caching

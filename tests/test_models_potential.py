@@ -43,7 +43,8 @@ def relative(a, b):
 
 
 VARIANTS = [dict(), dict(interaction="full"), dict(correlation=2), dict(correlation=3), dict(parity=False),
-            dict(hidden_irreps="6x0e+2x1o+3x2e"), dict(readout_bias=False), dict(num_layers=1)]
+            dict(hidden_irreps="6x0e+2x1o+3x2e"), dict(readout_bias=False), dict(num_layers=1),
+            dict(radial_basis="gaussian", num_radial=12)]
 
 
 @pytest.mark.parametrize("options", VARIANTS, ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "default")
@@ -138,9 +139,10 @@ def test_stress_equals_strain_finite_differences():
     assert relative(numeric, stress) < 1e-6
 
 
-@pytest.mark.parametrize("interaction", ["channelwise", "full"])
-def test_energy_continuous_as_an_atom_crosses_the_cutoff(interaction):
-    model = small(interaction=interaction)
+@pytest.mark.parametrize("options", [dict(interaction="channelwise"), dict(interaction="full"),
+                                     dict(radial_basis="gaussian", num_radial=12)])
+def test_energy_continuous_as_an_atom_crosses_the_cutoff(options):
+    model = small(**options)
     base = torch.tensor([[0.0, 0.0, 0.0], [1.1, 0.3, -0.2], [-0.4, 1.0, 0.5]], dtype=torch.float64)
     z = torch.tensor([CU, O, H, CU])
     energies = []
@@ -221,7 +223,8 @@ def test_stress_needs_a_periodic_cell():
 
 
 @pytest.mark.parametrize("argument, value", [("cutoff", float("inf")), ("channels", 0), ("correlation", 4),
-                                             ("interaction", "dense"), ("species", [29, 29])])
+                                             ("interaction", "dense"), ("species", [29, 29]),
+                                             ("radial_basis", "chebyshev")])
 def test_bad_constructor_arguments(argument, value):
     options = dict(species=[CU], cutoff=3.0, channels=4)
     options[argument] = value

@@ -7,11 +7,11 @@ from .build import build_kernel_basis
 from .diffops import DiffopBasis
 from .disk_cache import CacheWarning, disable_disk_cache, disk_cache_directory, enable_disk_cache
 from .harmonics import harmonic_decomposition, harmonics
-from .radial import BesselRadial, GaussianRings, RadialMLP, RadialProfile, RadialSlots, polynomial_cutoff
+from .radial import BesselRadial, GaussianRadial, GaussianRings, RadialMLP, RadialProfile, RadialSlots, polynomial_cutoff
 
 __all__ = [
     "KernelBasis", "BlockPair", "KernelSpaceWarning", "build_kernel_basis", "DiffopBasis",
-    "RadialProfile", "GaussianRings", "BesselRadial", "RadialMLP", "RadialSlots", "polynomial_cutoff",
+    "RadialProfile", "GaussianRings", "BesselRadial", "GaussianRadial", "RadialMLP", "RadialSlots", "polynomial_cutoff",
     "grid_rings", "default_sigma", "default_frequencies_cutoff", "harmonics", "harmonic_decomposition",
     "enable_disk_cache", "disable_disk_cache", "disk_cache_directory", "CacheWarning",
 ]

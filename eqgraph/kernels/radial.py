@@ -63,7 +63,7 @@ class BesselRadial(RadialProfile):
         \phi_n(d) = \frac{2}{r_c}\,\frac{\sin(n\pi d / r_c)}{d}\; u(d / r_c), \quad n = 1..N,
 
     with :math:`u(t) = 1 - \tfrac{(p+1)(p+2)}{2} t^p + p(p+2) t^{p+1} - \tfrac{p(p+1)}{2} t^{p+2}`
-    for t < 1 and 0 beyond (smooth to order p at the cutoff). Finite at d = 0.
+    for t < 1 and 0 beyond (value, first and second derivatives vanish at the cutoff). Finite at d = 0.
 
     Args:
         number: N, the number of functions.
@@ -92,8 +92,47 @@ class BesselRadial(RadialProfile):
         return f"number={self.number}, cutoff={self.cutoff}, p={self.p}"
 
 
+class GaussianRadial(RadialProfile):
+    r"""Gaussians evenly spaced from 0 to the cutoff, with the same smooth polynomial cutoff as
+    :class:`BesselRadial` (SchNet's distance expansion, made smooth at the cutoff):
+
+    .. math::
+        \phi_k(d) = \exp\!\Big(-\frac{(d - k\delta)^2}{2\delta^2}\Big)\; u(d / r_c), \quad
+        \delta = \frac{r_c}{N - 1}, \quad k = 0..N-1.
+
+    Each function responds to distances within about :math:`\delta` of its centre, with values of
+    order one there. On data whose distances vary by less than a Bessel function's wavelength
+    (thermal vibrations of a solid) the radial networks read them from a well-conditioned
+    embedding and train in fewer steps; the measurements are in the README's "Molecules" section.
+
+    Args:
+        number: N >= 2, the number of functions.
+        cutoff: the support radius :math:`r_c`.
+        p: smoothness of the cutoff envelope.
+    """
+
+    def __init__(self, number: int = 25, cutoff: float = 1.0, p: int = 6):
+        super().__init__()
+        if not isinstance(number, int) or number < 2 or not 0 < cutoff < math.inf:
+            raise ValueError(f"GaussianRadial needs an integer number >= 2 and a finite cutoff > 0, got {number!r} and {cutoff!r}")
+        self.number, self.cutoff, self.p = number, float(cutoff), int(p)
+        self.size = number
+        self.spacing = self.cutoff / (number - 1)
+
+    def forward(self, distances: torch.Tensor) -> torch.Tensor:
+        centres = torch.arange(self.number, dtype=distances.dtype, device=distances.device) * self.spacing
+        gaussians = torch.exp(-0.5 * ((distances.unsqueeze(-1) - centres) / self.spacing) ** 2)
+        return gaussians * polynomial_cutoff((distances / self.cutoff).unsqueeze(-1), self.p)
+
+    def key(self):
+        return ("gaussian-radial", self.number, self.cutoff, self.p)
+
+    def extra_repr(self) -> str:
+        return f"number={self.number}, cutoff={self.cutoff}, p={self.p}"
+
+
 def polynomial_cutoff(t: torch.Tensor, p: int) -> torch.Tensor:
-    """DimeNet's envelope: 1 at t = 0, 0 with p vanishing derivatives at t = 1, 0 beyond."""
+    """DimeNet's envelope of degree p + 2: 1 at t = 0; at t = 1 its value and first two derivatives vanish; 0 beyond."""
     inside = t < 1
     t = torch.where(inside, t, torch.zeros_like(t))  # far edges: no overflow of t^p to inf, and 0 * inf = NaN
     envelope = 1 - (p + 1) * (p + 2) / 2 * t ** p + p * (p + 2) * t ** (p + 1) - p * (p + 1) / 2 * t ** (p + 2)

@@ -35,7 +35,7 @@ class EquivariantPotential(SavableModel):
         lmax: the highest degree of features and edge harmonics.
         num_layers: interaction blocks.
         correlation: body order of the symmetric products (1: NequIP-like, 2-3: MACE-like).
-        num_radial: Bessel functions of the radial embedding.
+        num_radial: functions of the radial embedding.
         radial_mlp: hidden widths of the radial networks.
         parity: O(3) (True) or SO(3) (False).
         interaction: ``"channelwise"`` or ``"full"`` (see :class:`InteractionBlock`).
@@ -46,6 +46,9 @@ class EquivariantPotential(SavableModel):
         readout_bias: give the readouts' output layers a bias. Without one (NequIP's and MACE's
             choice) the energy offset stays the fitted per-species shift instead of moving with
             every optimiser step.
+        radial_basis: the radial embedding of the edges: ``"bessel"`` (:class:`~eqgraph.kernels.BesselRadial`,
+            NequIP's and MACE's) or ``"gaussian"`` (:class:`~eqgraph.kernels.GaussianRadial`, SchNet's
+            made smooth; better conditioned where distances vary little, as in a vibrating solid).
 
     ``forward(data, compute_forces=True, compute_stress=False)`` takes a PyG ``Data``/``Batch``
     with ``z``, ``pos``, ``batch`` and, for periodic structures, ``cell`` [B, 3, 3] and ``pbc``
@@ -59,15 +62,16 @@ class EquivariantPotential(SavableModel):
     def __init__(self, species: Sequence[int], cutoff: float = 5.0, channels: int = 32, lmax: int = 2,
                  num_layers: int = 2, correlation: int = 1, num_radial: int = 8, radial_mlp: Sequence[int] = (64,),
                  parity: bool = True, interaction: str = "channelwise", readout_hidden: int = 16,
-                 envelope_exponent: int = 6, hidden_irreps: str | None = None, readout_bias: bool = True):
+                 envelope_exponent: int = 6, hidden_irreps: str | None = None, readout_bias: bool = True,
+                 radial_basis: str = "bessel"):
         super().__init__()
         self.config = dict(species=[int(z) for z in species], cutoff=float(cutoff), channels=channels, lmax=lmax,
                            num_layers=num_layers, correlation=correlation, num_radial=num_radial,
                            radial_mlp=[int(w) for w in radial_mlp], parity=bool(parity), interaction=interaction,
                            readout_hidden=readout_hidden, envelope_exponent=envelope_exponent,
-                           hidden_irreps=hidden_irreps, readout_bias=bool(readout_bias))
+                           hidden_irreps=hidden_irreps, readout_bias=bool(readout_bias), radial_basis=radial_basis)
         self.trunk = AtomicTrunk(species, cutoff, channels, lmax, num_layers, correlation, num_radial, radial_mlp,
-                                 parity, interaction, envelope_exponent, hidden_irreps)
+                                 parity, interaction, envelope_exponent, hidden_irreps, radial_basis)
         scalars = self.trunk.scalar_channels
         self.readouts = torch.nn.ModuleList(
             [torch.nn.Linear(scalars, 1, bias=readout_bias) for _ in range(num_layers - 1)]

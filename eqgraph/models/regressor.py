@@ -36,7 +36,7 @@ class EquivariantRegressor(ConstantBuffers, SavableModel):
         output: ``"scalar"``, ``"dipole"`` or ``"polarizability"``.
         reduce: ``"sum"`` (extensive) or ``"mean"`` (intensive) over the atoms.
         cutoff, channels, lmax, num_layers, correlation, num_radial, radial_mlp, parity,
-        interaction, envelope_exponent, hidden_irreps: as for :class:`EquivariantPotential`.
+        interaction, envelope_exponent, hidden_irreps, radial_basis: as for :class:`EquivariantPotential`.
 
     ``forward(data)`` returns ``{output: [B] | [B, 3] | [B, 3, 3], "node_" + output: per atom}``.
     """
@@ -44,7 +44,7 @@ class EquivariantRegressor(ConstantBuffers, SavableModel):
     def __init__(self, species: Sequence[int], output: str = "scalar", reduce: str = "sum", cutoff: float = 5.0,
                  channels: int = 32, lmax: int = 2, num_layers: int = 2, correlation: int = 1, num_radial: int = 8,
                  radial_mlp: Sequence[int] = (64,), parity: bool = True, interaction: str = "channelwise",
-                 envelope_exponent: int = 6, hidden_irreps: str | None = None):
+                 envelope_exponent: int = 6, hidden_irreps: str | None = None, radial_basis: str = "bessel"):
         super().__init__()
         if output not in OUTPUTS:
             raise ValueError(f"output must be one of {tuple(OUTPUTS)}, got {output!r}")
@@ -55,10 +55,11 @@ class EquivariantRegressor(ConstantBuffers, SavableModel):
         self.config = dict(species=[int(z) for z in species], output=output, reduce=reduce, cutoff=float(cutoff),
                            channels=channels, lmax=lmax, num_layers=num_layers, correlation=correlation,
                            num_radial=num_radial, radial_mlp=[int(w) for w in radial_mlp], parity=bool(parity),
-                           interaction=interaction, envelope_exponent=envelope_exponent, hidden_irreps=hidden_irreps)
+                           interaction=interaction, envelope_exponent=envelope_exponent, hidden_irreps=hidden_irreps,
+                           radial_basis=radial_basis)
         self.output, self.reduce = output, reduce
         self.trunk = AtomicTrunk(species, cutoff, channels, lmax, num_layers, correlation, num_radial, radial_mlp,
-                                 parity, interaction, envelope_exponent, hidden_irreps)
+                                 parity, interaction, envelope_exponent, hidden_irreps, radial_basis)
         hidden = self.trunk.blocks[-1].out_type
         self.head = Linear(hidden, FieldType.from_e3nn(OUTPUTS[output], self.trunk.gspace))
         if output == "polarizability":

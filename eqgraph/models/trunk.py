@@ -7,17 +7,21 @@ import torch
 
 from .. import gspaces
 from ..fields import FieldType, GeometricTensor
-from ..kernels import BesselRadial
+from ..kernels import BesselRadial, GaussianRadial
 from .atomic_graph import AtomicGraph
 from .interaction import INTERACTIONS, InteractionBlock, hidden_irreps_string
 from .species import SpeciesIndex
 
 
+RADIAL_BASES = {"bessel": BesselRadial, "gaussian": GaussianRadial}
+"""The radial embeddings of the edges, by the name the models take as ``radial_basis``."""
+
+
 class AtomicTrunk(torch.nn.Module):
     r"""The representation part of the atomistic models: atoms embedded by species as
     ``channels`` scalars, then ``num_layers`` :class:`InteractionBlock` s over the edges within
-    ``cutoff``, all reading one edge geometry (offsets, harmonics up to ``lmax``, Bessel
-    functions with a polynomial envelope) computed once per forward.
+    ``cutoff``, all reading one edge geometry (offsets, harmonics up to ``lmax``, the
+    ``radial_basis``'s functions with a polynomial envelope) computed once per forward.
 
     ``hidden_irreps`` (e3nn notation, scalars first) replaces ``channels`` copies of every degree.
     ``parity=True`` works with O(3) (``flipRot3dOnR3``, features ``0e + 1o + 2e + ...``),
@@ -26,9 +30,9 @@ class AtomicTrunk(torch.nn.Module):
 
     def __init__(self, species: Sequence[int], cutoff: float, channels: int, lmax: int, num_layers: int,
                  correlation: int, num_radial: int, radial_mlp: Sequence[int], parity: bool, interaction: str,
-                 envelope_exponent: int = 6, hidden_irreps: str | None = None):
+                 envelope_exponent: int = 6, hidden_irreps: str | None = None, radial_basis: str = "bessel"):
         super().__init__()
-        _check_arguments(cutoff, channels, lmax, num_layers, correlation, num_radial, interaction)
+        _check_arguments(cutoff, channels, lmax, num_layers, correlation, num_radial, interaction, radial_basis)
         self.species_index = SpeciesIndex(species)
         self.gspace = gspaces.flipRot3dOnR3() if parity else gspaces.rot3dOnR3()
         self.cutoff = float(cutoff)
@@ -36,7 +40,7 @@ class AtomicTrunk(torch.nn.Module):
         self.species_type = FieldType(self.gspace, [self.gspace.trivial_repr] * S)
         self.embedding = torch.nn.Embedding(S, channels)
         torch.nn.init.normal_(self.embedding.weight)
-        radial = BesselRadial(num_radial, cutoff, p=envelope_exponent)
+        radial = RADIAL_BASES[radial_basis](num_radial, cutoff, p=envelope_exponent)
         hidden_irreps = hidden_irreps or hidden_irreps_string(channels, lmax)
         self.input_type = in_type = FieldType(self.gspace, [self.gspace.trivial_repr] * channels)
         self.blocks = torch.nn.ModuleList()
@@ -69,13 +73,15 @@ class AtomicTrunk(torch.nn.Module):
         return features
 
 
-def _check_arguments(cutoff, channels, lmax, num_layers, correlation, num_radial, interaction) -> None:
+def _check_arguments(cutoff, channels, lmax, num_layers, correlation, num_radial, interaction, radial_basis) -> None:
     checks = [("cutoff", cutoff, isinstance(cutoff, (int, float)) and 0 < cutoff < float("inf"), "a finite number > 0"),
               ("channels", channels, isinstance(channels, int) and channels >= 1, "an integer >= 1"),
               ("lmax", lmax, isinstance(lmax, int) and 0 <= lmax <= 4, "an integer in 0..4"),
               ("num_layers", num_layers, isinstance(num_layers, int) and num_layers >= 1, "an integer >= 1"),
               ("correlation", correlation, isinstance(correlation, int) and 1 <= correlation <= 3, "1, 2 or 3"),
-              ("num_radial", num_radial, isinstance(num_radial, int) and num_radial >= 1, "an integer >= 1"),
+              ("radial_basis", radial_basis, radial_basis in RADIAL_BASES, f"one of {tuple(RADIAL_BASES)}"),
+              ("num_radial", num_radial, isinstance(num_radial, int) and num_radial >= (2 if radial_basis == "gaussian" else 1),
+               "an integer >= 1 (>= 2 for Gaussians)"),
               ("interaction", interaction, interaction in INTERACTIONS, f"one of {INTERACTIONS}")]
     for name, value, ok, expected in checks:
         if not ok:
