@@ -109,7 +109,8 @@ def test_node_module_export_equals_the_module_and_torch_exports(name):
     assert torch.allclose(plain(*grids), expected, rtol=1e-11, atol=1e-12)
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"correlation": 2}, {"interaction": "full"}], ids=["nequip", "mace", "full"])
+@pytest.mark.parametrize("kwargs", [{}, {"correlation": 2}, {"interaction": "full"},
+                                    {"radial_basis": "gaussian", "num_radial": 12}], ids=["nequip", "mace", "full", "gaussian"])
 def test_potential_export_gives_the_energies_and_forces_and_torch_exports(kwargs):
     torch.manual_seed(3)
     model = EquivariantPotential([1, 8], cutoff=3.0, channels=4, radial_mlp=(8,), **kwargs).double().eval()

@@ -48,7 +48,9 @@ class EquivariantPotential(SavableModel):
             every optimiser step.
         radial_basis: the radial embedding of the edges: ``"bessel"`` (:class:`~eqgraph.kernels.BesselRadial`,
             NequIP's and MACE's) or ``"gaussian"`` (:class:`~eqgraph.kernels.GaussianRadial`, SchNet's
-            made smooth; better conditioned where distances vary little, as in a vibrating solid).
+            expansion made smooth). Gaussians need ``num_radial`` near ``cutoff / 0.19 Å + 1`` (25 at
+            4.5 Å): on the demo's EMT copper 25 of them gave 0.66x the force error of 8 Bessel functions
+            (three seeds, the same CPU time), 8 of them 2.4x (one seed).
 
     ``forward(data, compute_forces=True, compute_stress=False)`` takes a PyG ``Data``/``Batch``
     with ``z``, ``pos``, ``batch`` and, for periodic structures, ``cell`` [B, 3, 3] and ``pbc``
