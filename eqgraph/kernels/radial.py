@@ -101,9 +101,10 @@ class GaussianRadial(RadialProfile):
         \delta = \frac{r_c}{N - 1}, \quad k = 0..N-1.
 
     Each function responds to distances within about :math:`\delta` of its centre, with values of
-    order one there. On data whose distances vary by less than a Bessel function's wavelength
-    (thermal vibrations of a solid) the radial networks read them from a well-conditioned
-    embedding and train in fewer steps; the measurements are in the README's "Molecules" section.
+    order one there. Where distances spread by a few tenths of an Ångström around fixed neighbour
+    shells (a vibrating solid), a potential reading 25 of them reached 0.66x the force error of
+    the same potential reading 8 :class:`BesselRadial` functions in the same CPU time (the README's
+    "Molecules" section).
 
     Args:
         number: N >= 2, the number of functions.
