@@ -103,8 +103,8 @@ class GaussianRadial(RadialProfile):
     Each function responds to distances within about :math:`\delta` of its centre, with values of
     order one there. Where distances spread by a few tenths of an Ångström around fixed neighbour
     shells (a vibrating solid), a potential reading 25 of them reached 0.66x the force error of
-    the same potential reading 8 :class:`BesselRadial` functions in the same CPU time (the README's
-    "Molecules" section).
+    the same potential reading 8 :class:`BesselRadial` functions in the same CPU time, though a
+    deeper potential did worse with them (the README's "Molecules" section).
 
     Args:
         number: N >= 2, the number of functions.
