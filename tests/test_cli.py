@@ -147,3 +147,16 @@ def test_demo_trains_both_models_side_by_side_and_reports(tmp_path, monkeypatch)
         assert (tmp_path / "demo" / name / "learning_curve.png").exists()
     assert results["eqgraph"]["equivariance"]["forces"] < 1e-4  # float32
     assert torch.get_default_dtype() == torch.float32
+
+
+def test_runs_flush_subnormal_floats_unless_told_not_to_and_restore_the_default(tmp_path):
+    from eqgraph.cli.commands import process_settings
+
+    tiny = torch.tensor([1e-30], dtype=torch.float32)  # times 1e-10 gives 1e-40, a subnormal float32
+    with process_settings({"dtype": "float32"}):
+        assert (tiny * 1e-10).item() == 0.0
+    assert (tiny * 1e-10).item() > 0.0
+    with process_settings({"dtype": "float32", "flush_denormal": False}):
+        assert (tiny * 1e-10).item() > 0.0
+    with pytest.raises(ConfigError, match="'flush_denormal' must be bool"):
+        check_config({**tiny_config(tmp_path), "flush_denormal": "yes"})

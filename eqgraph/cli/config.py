@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..training.config import TrainingConfig
 
-TOP_LEVEL = {"output_dir": str, "seed": int, "num_threads": int | None, "dtype": str, "dataset": dict, "split": dict,
-             "model": dict, "targets": list, "training": dict}
+TOP_LEVEL = {"output_dir": str, "seed": int, "num_threads": int | None, "dtype": str, "flush_denormal": bool,
+             "dataset": dict, "split": dict, "model": dict, "targets": list, "training": dict}
 REQUIRED = ("dataset", "model", "targets")
 SPLIT_KEYS = {"train": int | float, "val": int | float, "test": int | float, "seed": int}
 DTYPES = ("float32", "float64")
