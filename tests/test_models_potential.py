@@ -224,7 +224,7 @@ def test_stress_needs_a_periodic_cell():
 
 @pytest.mark.parametrize("argument, value", [("cutoff", float("inf")), ("channels", 0), ("correlation", 4),
                                              ("interaction", "dense"), ("species", [29, 29]),
-                                             ("radial_basis", "chebyshev")])
+                                             ("radial_basis", "chebyshev"), ("radial_basis", ["gaussian"])])
 def test_bad_constructor_arguments(argument, value):
     options = dict(species=[CU], cutoff=3.0, channels=4)
     options[argument] = value

@@ -79,7 +79,8 @@ def _check_arguments(cutoff, channels, lmax, num_layers, correlation, num_radial
               ("lmax", lmax, isinstance(lmax, int) and 0 <= lmax <= 4, "an integer in 0..4"),
               ("num_layers", num_layers, isinstance(num_layers, int) and num_layers >= 1, "an integer >= 1"),
               ("correlation", correlation, isinstance(correlation, int) and 1 <= correlation <= 3, "1, 2 or 3"),
-              ("radial_basis", radial_basis, radial_basis in RADIAL_BASES, f"one of {tuple(RADIAL_BASES)}"),
+              ("radial_basis", radial_basis, isinstance(radial_basis, str) and radial_basis in RADIAL_BASES,
+               f"one of {tuple(RADIAL_BASES)}"),
               ("num_radial", num_radial, isinstance(num_radial, int) and num_radial >= (2 if radial_basis == "gaussian" else 1),
                "an integer >= 1 (>= 2 for Gaussians)"),
               ("interaction", interaction, interaction in INTERACTIONS, f"one of {INTERACTIONS}")]
