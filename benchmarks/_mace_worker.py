@@ -33,8 +33,10 @@ def main():
     parser.add_argument("--cutoff", type=float, default=5.0)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--keep-subnormals", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(not args.keep_subnormals)
     torch.set_default_dtype(torch.float32)
     from mace import data, modules, tools  # first: mace lets e3nn 0.4.4 load its constants under torch >= 2.6
     from e3nn import o3

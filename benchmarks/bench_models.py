@@ -16,7 +16,9 @@ interactions run by ``benchmarks/_mace_worker.py`` in ``.venv-mace`` or ``$MACE_
 - ``train-1000``: the same on one periodic 1000-atom cell;
 - ``infer-1000``, ``infer-10000``: energy + forces in eval mode, atoms per second.
 
-Each measurement runs in a fresh process with a pinned thread count, the two sides alternated
+Every side flushes subnormal floats to zero, as the ``eqgraph`` command does
+(``--keep-subnormals`` to measure without: PyG SchNet's float32 Gaussian tails then make its
+training step about 2.4x slower). Each measurement runs in a fresh process with a pinned thread count, the two sides alternated
 A B A B; the script prints medians of the per-process medians, CPU time beside wall time,
 peak resident memory, parameter counts, and the eqgraph / reference ratio, one table per reference.
 """
@@ -58,6 +60,7 @@ def worker(side: str, case: str, args) -> dict:
     import torch
 
     torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(not args.keep_subnormals)
     sys.path.insert(0, str(HERE))
     from eqgraph.models import EquivariantPotential
 
@@ -129,6 +132,7 @@ def main(argv=None):
                         help="references, each in its own table: e3nn, mace (skipped without its venv), schnet, "
                              "escnn (the vision models: benchmarks/bench_vision.py)")
     parser.add_argument("--mace-correlation", type=int, default=3, help="body order of both sides against MACE")
+    parser.add_argument("--keep-subnormals", action="store_true", help="do not flush subnormal floats to zero")
     parser.add_argument("--correlation", type=int, default=1, help=argparse.SUPPRESS)  # passed to workers
     parser.add_argument("--worker", nargs=2, metavar=("SIDE", "CASE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -149,7 +153,8 @@ def compare(reference: str, args) -> None:
     """One table: eqgraph against ``reference`` on every case, alternating fresh processes."""
     correlation = args.mace_correlation if reference == "mace" else 1  # e3nn's model and SchNet have no products
     passed = [f"--threads={args.threads}", f"--channels={args.channels}", f"--layers={args.layers}",
-              f"--cutoff={args.cutoff}", f"--repeats={args.repeats}", f"--correlation={correlation}"]
+              f"--cutoff={args.cutoff}", f"--repeats={args.repeats}", f"--correlation={correlation}",
+              *(["--keep-subnormals"] if args.keep_subnormals else [])]
     commands = {"eqgraph": lambda case: [sys.executable, __file__, "--worker", "eqgraph", case, *passed]}
     if reference == "mace":
         python = os.environ.get("MACE_PYTHON") or str(HERE.parent / ".venv-mace" / "bin" / "python")
@@ -160,7 +165,7 @@ def compare(reference: str, args) -> None:
     else:
         commands[reference] = lambda case: [sys.executable, __file__, "--worker", reference, case, *passed]
     print(f"\nagainst {reference}: threads={args.threads} channels={args.channels} layers={args.layers} lmax=2 "
-          f"correlation={correlation} cutoff={args.cutoff}")
+          f"correlation={correlation} cutoff={args.cutoff} subnormals {'kept' if args.keep_subnormals else 'flushed'}")
     print(f"{'case':<13}{'atoms':>7}{'edges':>9}{'eqgraph s':>11}{'ref s':>9}{'ratio':>7}{'cpu ratio':>10}"
           f"{'eqgraph MiB':>13}{'ref MiB':>9}{'eqgraph atoms/s':>17}{'params':>16}")
     for case in args.cases.split(","):

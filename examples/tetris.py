@@ -153,7 +153,8 @@ def main(argv=None) -> dict:
         return torch.stack([voxelise(s + t / args.voxels_per_cube, args.grid, args.voxels_per_cube, args.blob_width)
                             for s, t in zip(shapes, offsets)])
 
-    seconds = train(model, volumes, labels, args.voxel_steps or args.steps, lr=args.voxel_lr)
+    voxel_steps = args.voxel_steps or args.steps
+    seconds = train(model, volumes, labels, voxel_steps, lr=args.voxel_lr)
     # the running statistics of the last steps lag the final weights: recompute them at those weights
     update_batch_norm(model, [torch.stack([voxelise(s, args.grid, args.voxels_per_cube, args.blob_width) for s in shapes])])
     with torch.no_grad():
@@ -166,8 +167,8 @@ def main(argv=None) -> dict:
         grid_rotations_accuracy=float((on_cube == labels.repeat(24)).float().mean()),
         per_shape={name: float((predicted[test_labels == k] == k).float().mean()) for k, name in enumerate(SHAPES)})
 
-    print(f"Trained on the {len(SHAPES)} shapes in one orientation ({args.steps} steps); tested on "
-          f"{len(turns)} random rotations:")
+    steps = f"{args.steps} steps" + (f", the voxel model {voxel_steps}" if voxel_steps != args.steps else "")
+    print(f"Trained on the {len(SHAPES)} shapes in one orientation ({steps}); tested on {len(turns)} random rotations:")
     print(f"{'model':30s} {'params':>7s} {'CPU s':>6s} {'accuracy':>9s}")
     for name, r in results.items():
         print(f"{name:30s} {r['parameters']:7d} {r['cpu_seconds']:6.1f} {100 * r['accuracy']:8.1f}%")
@@ -179,7 +180,7 @@ def main(argv=None) -> dict:
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     (output / "results.json").write_text(json.dumps(dict(results=results, rotations=len(turns), steps=args.steps,
-                                                         seed=args.seed), indent=1))
+                                                         voxel_steps=voxel_steps, seed=args.seed), indent=1))
     return results
 
 
