@@ -13,7 +13,7 @@ energy MAE per atom and the CPU seconds of training. Models:
   trained for ``--cpu-budget`` CPU seconds instead of a number of epochs.
 
 ``--irreps`` sets the hidden irreps of the equivariant models (default the issue's
-``16x0e+8x1o+8x2e``). Subnormal floats are flushed to zero for every model, as the ``eqgraph``
+``16x0e+8x1o+8x2e``), ``--radial-basis`` and ``--num-radial`` eqgraph's distance embedding. Subnormal floats are flushed to zero for every model, as the ``eqgraph``
 command does (``--keep-subnormals`` to measure without: PyG SchNet's float32 Gaussian tails then
 make its step about 2.4x slower).
 """
@@ -34,7 +34,8 @@ def build(name: str, args, species):
         from eqgraph.models import EquivariantPotential
 
         return EquivariantPotential(species, cutoff=args.cutoff, hidden_irreps=args.irreps, lmax=args.lmax,
-                                    num_layers=args.layers, radial_mlp=args.radial_mlp, interaction=name.split("-", 1)[1])
+                                    num_layers=args.layers, radial_mlp=args.radial_mlp, interaction=name.split("-", 1)[1],
+                                    radial_basis=args.radial_basis, num_radial=args.num_radial)
     if name == "schnet":
         from eqgraph.models import SchNetModel
 
@@ -60,7 +61,7 @@ def train(name: str, args, train_set, test_set):
                          batch_size=args.batch_size, force_weight=args.force_weight, seed=args.seed, cpu_budget=budget)
     return {"model": name, "irreps": args.irreps, "epochs": round(done["epochs"], 2), **potential_errors(model, test_set),
             "train_cpu_s": done["cpu_seconds"], "parameters": sum(p.numel() for p in model.parameters()), "lr": args.lr,
-            "seed": args.seed, "flush_subnormals": not args.keep_subnormals}
+            "seed": args.seed, "radial_basis": args.radial_basis, "num_radial": args.num_radial, "flush_subnormals": not args.keep_subnormals}
 
 
 def main(argv=None):
@@ -77,6 +78,9 @@ def main(argv=None):
     parser.add_argument("--lmax", type=int, default=2)
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--radial-mlp", type=lambda s: [int(w) for w in s.split(",")], default=[64, 64])
+    parser.add_argument("--radial-basis", default="bessel", choices=["bessel", "gaussian"],
+                        help="the eqgraph models' distance embedding")
+    parser.add_argument("--num-radial", type=int, default=8, help="the eqgraph models' radial functions")
     parser.add_argument("--schnet-hidden", type=int, default=41)
     parser.add_argument("--cpu-budget", type=float, default=225.0, help="CPU seconds of training for schnet")
     parser.add_argument("--seed", type=int, default=0)
