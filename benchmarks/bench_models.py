@@ -18,9 +18,10 @@ interactions run by ``benchmarks/_mace_worker.py`` in ``.venv-mace`` or ``$MACE_
 
 Every side flushes subnormal floats to zero, as the ``eqgraph`` command does
 (``--keep-subnormals`` to measure without: PyG SchNet's float32 Gaussian tails then make its
-training step about 2.4x slower). Each measurement runs in a fresh process with a pinned thread count, the two sides alternated
-A B A B; the script prints medians of the per-process medians, CPU time beside wall time,
-peak resident memory, parameter counts, and the eqgraph / reference ratio, one table per reference.
+training step about 2x slower). Each measurement runs in a fresh process with a pinned thread
+count, the two sides alternated A B A B; the script prints medians of the per-process medians,
+CPU time beside wall time, peak resident memory, parameter counts, and the eqgraph / reference
+ratio, one table per reference.
 """
 from __future__ import annotations
 

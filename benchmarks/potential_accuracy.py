@@ -13,9 +13,10 @@ energy MAE per atom and the CPU seconds of training. Models:
   trained for ``--cpu-budget`` CPU seconds instead of a number of epochs.
 
 ``--irreps`` sets the hidden irreps of the equivariant models (default the issue's
-``16x0e+8x1o+8x2e``), ``--radial-basis`` and ``--num-radial`` eqgraph's distance embedding. Subnormal floats are flushed to zero for every model, as the ``eqgraph``
-command does (``--keep-subnormals`` to measure without: PyG SchNet's float32 Gaussian tails then
-make its step about 2.4x slower).
+``16x0e+8x1o+8x2e``), ``--radial-basis`` and ``--num-radial`` eqgraph's distance embedding.
+Subnormal floats are flushed to zero for every model, as the ``eqgraph`` command does
+(``--keep-subnormals`` to measure without: PyG SchNet's float32 Gaussian tails then make its
+step about 2.4x slower).
 """
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ def train(name: str, args, train_set, test_set):
                          batch_size=args.batch_size, force_weight=args.force_weight, seed=args.seed, cpu_budget=budget)
     return {"model": name, "irreps": args.irreps, "epochs": round(done["epochs"], 2), **potential_errors(model, test_set),
             "train_cpu_s": done["cpu_seconds"], "parameters": sum(p.numel() for p in model.parameters()), "lr": args.lr,
-            "seed": args.seed, "radial_basis": args.radial_basis, "num_radial": args.num_radial, "flush_subnormals": not args.keep_subnormals}
+            "seed": args.seed, "radial_basis": args.radial_basis, "num_radial": args.num_radial,
+            "flush_subnormals": not args.keep_subnormals}
 
 
 def main(argv=None):
