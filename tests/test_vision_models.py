@@ -96,16 +96,21 @@ def test_steerable_cnn_bad_input():
         SteerableCNN("C4", head="orientation")
     with pytest.raises(ValueError, match=r"pooling must be one of \('average', 'antialiased'\), got 'max'"):
         SteerableCNN("C4", pooling="max")
+    with pytest.raises(ValueError, match=r"handedness .* needs head='invariant', got head='vector'"):
+        SteerableCNN3d("SO3", channels=(2,), head="vector", handedness=True)
+    with pytest.raises(ValueError, match=r"TripleProductPooling needs fields of SO\(3\).*got fields of O\(3\)"):
+        SteerableCNN3d("O3", channels=(2,), handedness=True)
 
 
-@pytest.mark.parametrize("group,head,kernel_frequency,pooling", [
-    ("SO3", "invariant", None, "average"), ("SO3", "vector", 1, "antialiased"), ("O3", "vector", None, "average"),
-    ("octa", "vector", None, "average"), ("fullocta", "invariant", 1, "antialiased")])
-def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head, kernel_frequency, pooling):
+@pytest.mark.parametrize("group,head,kernel_frequency,pooling,handedness", [
+    ("SO3", "invariant", None, "average", False), ("SO3", "vector", 1, "antialiased", False),
+    ("SO3", "invariant", 1, "antialiased", True), ("O3", "vector", None, "average", False),
+    ("octa", "vector", None, "average", False), ("fullocta", "invariant", 1, "antialiased", False)])
+def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head, kernel_frequency, pooling, handedness):
     torch.manual_seed(3)
     volumes = image_batch((6, 6, 6), batch=2)
     model = SteerableCNN3d(group, num_classes=2, channels=(2, 2), head=head, kernel_frequency=kernel_frequency,
-                           pooling=pooling)
+                           pooling=pooling, handedness=handedness)
     model = trained_a_little(model, volumes)
     out = assert_grid_symmetric(model, volumes, head)
     with torch.no_grad():

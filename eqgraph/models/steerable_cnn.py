@@ -54,6 +54,9 @@ class SteerableCNN(SavableModel):
             rotations off the grid.
         pooling: ``"average"`` or ``"antialiased"`` (:class:`GridGraphPool`): blurring before
             each pooling makes the network markedly more robust to rotations off the grid.
+        handedness: SO(3) models with the invariant head: add every last-stage field's triple
+            product (:class:`~eqgraph.nn.TripleProductPooling`) to the head's invariant
+            features, so that telling a shape from its mirror image is one linear map away.
 
     Shapes:
         - **input:** :math:`(B, C_{in}, H, W)` (a tensor or a ``GeometricTensor``)
@@ -65,7 +68,7 @@ class SteerableCNN(SavableModel):
     def __init__(self, group: str | GSpace = "C8", in_channels: int = 1, num_classes: int = 10,
                  channels: Sequence[int] = (8, 16, 32), kernel_size: int = 5, head: str = "invariant",
                  maximum_frequency: int = 3, fourier_samples: int | None = None, kernel_frequency: int | None = None,
-                 pooling: str = "average"):
+                 pooling: str = "average", handedness: bool = False):
         super().__init__()
         if head not in HEADS:
             raise ValueError(f"head must be one of {HEADS}, got {head!r}")
@@ -78,7 +81,7 @@ class SteerableCNN(SavableModel):
         self.config = dict(group=group, in_channels=in_channels,
                            num_classes=num_classes, channels=list(channels), kernel_size=kernel_size, head=head,
                            maximum_frequency=maximum_frequency, fourier_samples=fourier_samples,
-                           kernel_frequency=kernel_frequency, pooling=pooling)
+                           kernel_frequency=kernel_frequency, pooling=pooling, handedness=handedness)
         fields = FeatureFields(gs, fourier_samples)
         self.gspace, self.head_kind = gs, head
         self.in_type = gs.type(*[gs.trivial_repr] * in_channels)
@@ -88,7 +91,7 @@ class SteerableCNN(SavableModel):
             + [ConvBlock(a, b, 3, fields, kernel_frequency=kernel_frequency) for a, b in zip(types, types[1:])])
         self.residuals = torch.nn.ModuleList([ResidualBlock(t, 3, fields, kernel_frequency) for t in types])
         self.pools = torch.nn.ModuleList([GridGraphPool(t, pooling) for t in types[:-1]])
-        self.readout = Readout(types[-1], fields, num_classes, head)
+        self.readout = Readout(types[-1], fields, num_classes, head, handedness)
 
     @property
     def downsampling(self) -> int:
@@ -181,6 +184,6 @@ class SteerableCNN3d(SteerableCNN):
     def __init__(self, group: str | GSpace = "SO3", in_channels: int = 1, num_classes: int = 10,
                  channels: Sequence[int] = (4, 8), kernel_size: int = 3, head: str = "invariant",
                  maximum_frequency: int = 1, fourier_samples: int | None = None, kernel_frequency: int | None = None,
-                 pooling: str = "average"):
+                 pooling: str = "average", handedness: bool = False):
         super().__init__(group, in_channels, num_classes, channels, kernel_size, head, maximum_frequency, fourier_samples,
-                         kernel_frequency, pooling)
+                         kernel_frequency, pooling, handedness)

@@ -85,6 +85,8 @@ from .pooling import (
     PointwiseMaxPoolAntialiased,
     R2Upsampling,
     R3Upsampling,
+    FieldTripleProducts,
+    TripleProductPooling,
 )
 from .sequential import SequentialModule
 from .tensor_products import ElementwiseTensorProduct, TensorProductModule
@@ -112,7 +114,7 @@ __all__ = [
     "FieldNorm", "update_batch_norm",
     "GroupPooling", "NormPool", "MaxPoolChannels", "NormMaxPool", "PointwiseMaxPool", "PointwiseAvgPool",
     "PointwiseAdaptiveAvgPool", "PointwiseAdaptiveMaxPool", "PointwiseMaxPoolAntialiased", "PointwiseAvgPoolAntialiased",
-    "GlobalPool", "R2Upsampling", "R3Upsampling",
+    "GlobalPool", "R2Upsampling", "R3Upsampling", "TripleProductPooling", "FieldTripleProducts",
     "FieldDropout", "PointwiseDropout",
     "BranchingModule", "MergeModule", "MultipleModule", "RestrictionModule", "DisentangleModule", "ReshuffleModule",
     "MaskModule",

@@ -10,6 +10,8 @@ from .pointwise_adaptive_avg_pool import PointwiseAdaptiveAvgPool
 from .pointwise_adaptive_max_pool import PointwiseAdaptiveMaxPool
 from .pointwise_avg_pool import PointwiseAvgPool
 from .pointwise_max_pool import PointwiseMaxPool
+from .triple_product_pooling import TripleProductPooling
+from .field_triple_products import FieldTripleProducts
 from .upsampling import R2Upsampling, R3Upsampling, Upsampling
 
 # escnn's per-dimension names: the classes above choose 2D or 3D from the gspace
@@ -29,4 +31,4 @@ ESCNN_ALIASES = [
 __all__ = ESCNN_ALIASES + ["GlobalPool", "GroupPooling", "InducedNormPool", "MaxPoolChannels", "NormMaxPool", "NormPool", "PointwiseAdaptiveAvgPool",
            "PointwiseAdaptiveMaxPool", "PointwiseAvgPool", "PointwiseAvgPoolAntialiased", "PointwiseMaxPool",
            "PointwiseMaxPoolAntialiased", "R2Upsampling", "R3Upsampling",
-           "Upsampling"]
+           "FieldTripleProducts", "TripleProductPooling", "Upsampling"]
