@@ -5,7 +5,9 @@ Gaussian blob at every cube's centre, 2 voxels per cube side) and as a point clo
 centres). ``SteerableCNN3d("SO3")`` and ``PointCloudClassifier("SO3")`` from eqgraph train on
 those eight examples, then classify the shapes under random rotations (and translations for
 the point clouds). Two of the shapes are mirror images of each other: SO(3) models tell them
-apart, O(3) models cannot by construction, and the script shows that too. Before testing, the
+apart, O(3) models cannot by construction, and the script shows that too. ``--handedness``
+gives the voxel model triple products of its first stage's fields, the invariants that change
+sign with a mirror image. Before testing, the
 voxel model's batch-norm statistics are recomputed at its final weights (``update_batch_norm``).
 
     python examples/tetris.py [--rotations 100] [--steps 300]
@@ -117,6 +119,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--voxel-steps", type=int, default=None, help="the voxel model's training steps (default --steps)")
     parser.add_argument("--voxel-shift", type=float, default=0.0,
                         help="shift the voxel model's training shapes by up to this many voxels (random, every step)")
+    parser.add_argument("--handedness", action="store_true",
+                        help="the voxel model's head also reads its first stage's triple products (SO3 only)")
     parser.add_argument("--voxels-only", action="store_true", help="skip the point-cloud models")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
@@ -145,7 +149,7 @@ def main(argv=None) -> dict:
     model = SteerableCNN3d(args.voxel_group, num_classes=len(SHAPES), channels=args.voxel_channels,
                            kernel_size=args.kernel_size,
                            maximum_frequency=args.voxel_frequency, kernel_frequency=args.kernel_frequency,
-                           fourier_samples=args.fourier_samples, pooling=args.pooling)
+                           fourier_samples=args.fourier_samples, pooling=args.pooling, handedness=args.handedness)
     generator = torch.Generator().manual_seed(args.seed)
 
     def volumes():  # the canonical shapes, each shifted by up to --voxel-shift voxels along every axis

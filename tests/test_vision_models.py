@@ -28,14 +28,17 @@ def image_batch(shape, channels=1, batch=3, dtype=torch.float32, seed=0):
 
 def assert_grid_symmetric(model, inputs, head) -> torch.Tensor:
     """The model's outputs under every exact symmetry of the grid: unchanged logits, or vectors
-    turned by the symmetry. Returns the outputs on ``inputs``."""
+    turned by the symmetry; with ``handedness``, logits that change under reflections. Returns
+    the outputs on ``inputs``."""
     with torch.no_grad():
         out = model(inputs)
         gs = model.gspace
         for g in grid_symmetries(gs):
             moved = model(GeometricTensor(inputs, model.in_type).transform(g).tensor)
-            expected = out if head == "invariant" else out @ torch.as_tensor(gs.action_matrix(g), dtype=out.dtype).T
-            assert torch.allclose(moved, expected, rtol=1e-4, atol=1e-4 * out.abs().max()), g
+            action = torch.as_tensor(gs.action_matrix(g), dtype=out.dtype)
+            expected = out if head == "invariant" else out @ action.T
+            close = torch.allclose(moved, expected, rtol=1e-4, atol=1e-4 * out.abs().max())
+            assert close != (model.config.get("handedness", False) and bool(torch.det(action) < 0)), g
     assert out.abs().max() > 1e-3
     return out
 
@@ -98,13 +101,14 @@ def test_steerable_cnn_bad_input():
         SteerableCNN("C4", pooling="max")
     with pytest.raises(ValueError, match=r"handedness .* needs head='invariant', got head='vector'"):
         SteerableCNN3d("SO3", channels=(2,), head="vector", handedness=True)
-    with pytest.raises(ValueError, match=r"TripleProductPooling needs fields of SO\(3\).*got fields of O\(3\)"):
-        SteerableCNN3d("O3", channels=(2,), handedness=True)
+    with pytest.raises(ValueError, match=r"handedness needs group 'SO3' or 'O3', got"):
+        SteerableCNN3d("octa", channels=(2,), handedness=True)
 
 
 @pytest.mark.parametrize("group,head,kernel_frequency,pooling,handedness", [
     ("SO3", "invariant", None, "average", False), ("SO3", "vector", 1, "antialiased", False),
     ("SO3", "invariant", 1, "antialiased", True), ("O3", "vector", None, "average", False),
+    ("O3", "invariant", None, "average", True),
     ("octa", "vector", None, "average", False), ("fullocta", "invariant", 1, "antialiased", False)])
 def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head, kernel_frequency, pooling, handedness):
     torch.manual_seed(3)
@@ -119,6 +123,20 @@ def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head, kernel_fr
         on_graph = model.forward_graph(volumes.flatten(2).transpose(1, 2).reshape(-1, 1), positions,
                                        torch.arange(2).repeat_interleave(216), (6, 6, 6))
         assert torch.allclose(on_graph, out, atol=1e-4 * out.abs().max())
+
+
+def test_o3_handedness_reads_pseudoscalars_that_flip_with_a_mirror_image():
+    torch.manual_seed(0)
+    volumes = image_batch((6, 6, 6), batch=2)
+    model = trained_a_little(SteerableCNN3d("O3", num_classes=3, channels=(2, 2), handedness=True), volumes)
+    mirrored = volumes.flip(2)
+    with torch.no_grad():
+        out, out_mirrored = model(volumes), model(mirrored)
+        model.readout.linear.weight[:, 2:] = 0  # the pseudo-scalars' columns: without them, blind to reflections
+        blind = model(volumes)
+        assert torch.allclose(model(mirrored), blind, atol=1e-5)
+    assert torch.allclose(out + out_mirrored, 2 * blind, atol=1e-5)
+    assert not torch.allclose(out, out_mirrored, atol=1e-3)
 
 
 def clouds(count, points, seed, d=3):

@@ -21,51 +21,54 @@ class Readout(torch.nn.Module):
     - ``"vector"``: a 1x1 convolution onto ``num_classes`` fields transforming as the space's
       vectors and their mean: ``[B, num_classes, d]``, equivariant.
 
-    With ``handedness`` (SO(3) fields, invariant head) the invariant features also hold every
-    field's :class:`TripleProductPooling`, which tells mirror images apart.
+    Two ways to read invariants that change sign with a mirror image (invariant head only):
+    ``pseudoscalars`` (O(3) fields) adds one pseudo-scalar field per field to the 1x1
+    convolution, so the logits are invariant under rotations but not reflections, as in e3nn's
+    tetris example; ``handedness_type`` (SO(3) fields) adds the mean over positions of every
+    field's :class:`TripleProductPooling` of an earlier stage of that type, passed to
+    :meth:`forward` as ``handed``.
     """
 
     def __init__(self, in_type: FieldType, fields: FeatureFields, num_classes: int, head: str,
-                 handedness: bool = False):
+                 handedness_type: FieldType | None = None, pseudoscalars: bool = False):
         super().__init__()
         gs = in_type.gspace
         self.head, self.num_classes, self.dimensionality = head, num_classes, gs.dimensionality
-        if handedness and head != "invariant":
+        if (handedness_type is not None or pseudoscalars) and head != "invariant":
             raise ValueError(f"handedness adds invariant features: it needs head='invariant', got head={head!r}")
-        self.handedness = TripleProductPooling(in_type) if handedness else None
+        self.handedness = None if handedness_type is None else TripleProductPooling(handedness_type)
         if head == "invariant":
-            scalars = gs.type(*[gs.trivial_repr] * len(in_type))
-            self.features = GroupPooling(in_type) if fields.finite else GridGraphConv(in_type, scalars, 1)
-            self.linear = torch.nn.Linear(len(in_type) * (2 if handedness else 1), num_classes)
+            scalars = [gs.trivial_repr] * len(in_type) + ([gs.irrep(1, 0)] * len(in_type) if pseudoscalars else [])
+            self.features = GroupPooling(in_type) if fields.finite else GridGraphConv(in_type, gs.type(*scalars), 1)
+            handed = 0 if handedness_type is None else len(handedness_type)
+            self.linear = torch.nn.Linear(len(scalars) + handed, num_classes)
         else:
             self.features = GridGraphConv(in_type, gs.type(*[gs.basespace_action] * num_classes), 1)
             self.linear = None
 
-    def forward(self, x: GeometricTensor, batch: torch.Tensor | None = None, num_graphs: int | None = None) -> torch.Tensor:
+    def forward(self, x: GeometricTensor, batch: torch.Tensor | None = None, num_graphs: int | None = None,
+                handed: GeometricTensor | None = None, handed_batch: torch.Tensor | None = None) -> torch.Tensor:
         if isinstance(self.features, GridGraphConv) and not x.is_grid:
             self_loops = torch.arange(x.shape[0], device=x.tensor.device).repeat(2, 1)
             h = self.features(x, self_loops).tensor
         else:
             h = self.features(x).tensor
+        pooled = _mean(h, x.is_grid, batch, num_graphs)
         if self.handedness is not None:
-            h = torch.cat([h, self.handedness(x).tensor], 1)
-        pooled = h.flatten(2).mean(2) if x.is_grid else scatter(h, batch, dim=0, dim_size=num_graphs, reduce="mean")
+            triple_products = _mean(self.handedness(handed).tensor, handed.is_grid, handed_batch, num_graphs)
+            pooled = torch.cat([pooled, triple_products], 1)
         return self.linear(pooled) if self.linear is not None else pooled.unflatten(1, (self.num_classes, self.dimensionality))
 
     def export(self) -> torch.nn.Module:
+        """The head without handedness, plain: features, spatial mean, then logits (or vectors)."""
         finish = self.linear if self.linear is not None else torch.nn.Unflatten(1, (self.num_classes, self.dimensionality))
-        features = self.features.export()
-        if self.handedness is not None:
-            features = ConcatenatedChannels(features, self.handedness.export())
-        return torch.nn.Sequential(features, POOLS[self.dimensionality](1), torch.nn.Flatten(), finish)
+        return torch.nn.Sequential(*self.export_mean(self.features), finish)
+
+    def export_mean(self, module: torch.nn.Module) -> list[torch.nn.Module]:
+        """``module`` exported, then the mean over the grid's positions."""
+        return [module.export(), POOLS[self.dimensionality](1), torch.nn.Flatten()]
 
 
-class ConcatenatedChannels(torch.nn.Module):
-    """Plain PyTorch: the outputs of several modules on one input, concatenated along axis 1."""
-
-    def __init__(self, *branches: torch.nn.Module):
-        super().__init__()
-        self.branches = torch.nn.ModuleList(branches)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat([branch(x) for branch in self.branches], 1)
+def _mean(h: torch.Tensor, is_grid: bool, batch: torch.Tensor | None, num_graphs: int | None) -> torch.Tensor:
+    """Per image the mean over the grid's positions, per graph over its nodes: ``[B, C]``."""
+    return h.flatten(2).mean(2) if is_grid else scatter(h, batch, dim=0, dim_size=num_graphs, reduce="mean")

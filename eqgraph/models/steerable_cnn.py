@@ -6,11 +6,13 @@ from typing import Sequence
 import torch
 
 from ..fields import GeometricTensor
+from ..group import O3Group, SO3Group
 from ..gspaces import GSpace
 from ..graph import grid_stencil
 from .conv_block import ConvBlock
 from .feature_fields import FeatureFields, named_gspace
 from .grid_graph_pool import GridGraphPool
+from .plain_handed_classifier import PlainHandedClassifier
 from .readout import Readout
 from .residual_block import ResidualBlock
 from .saving import SavableModel
@@ -54,9 +56,12 @@ class SteerableCNN(SavableModel):
             rotations off the grid.
         pooling: ``"average"`` or ``"antialiased"`` (:class:`GridGraphPool`): blurring before
             each pooling makes the network markedly more robust to rotations off the grid.
-        handedness: SO(3) models with the invariant head: add every last-stage field's triple
-            product (:class:`~eqgraph.nn.TripleProductPooling`) to the head's invariant
-            features, so that telling a shape from its mirror image is one linear map away.
+        handedness: with the invariant head, ``"SO3"`` or ``"O3"``: the logits also read
+            invariants that change sign with a mirror image, so the model tells a shape from
+            its mirror image while staying invariant under rotations. For O(3), a pseudo-scalar
+            field per last-stage field (the backbone stays O(3)-equivariant, so a shape that is
+            its own mirror image has none); for SO(3), every first-stage field's triple product
+            (:class:`~eqgraph.nn.TripleProductPooling`) averaged over the positions.
 
     Shapes:
         - **input:** :math:`(B, C_{in}, H, W)` (a tensor or a ``GeometricTensor``)
@@ -91,7 +96,11 @@ class SteerableCNN(SavableModel):
             + [ConvBlock(a, b, 3, fields, kernel_frequency=kernel_frequency) for a, b in zip(types, types[1:])])
         self.residuals = torch.nn.ModuleList([ResidualBlock(t, 3, fields, kernel_frequency) for t in types])
         self.pools = torch.nn.ModuleList([GridGraphPool(t, pooling) for t in types[:-1]])
-        self.readout = Readout(types[-1], fields, num_classes, head, handedness)
+        reflections = isinstance(gs.fibergroup, O3Group)
+        if handedness and not (reflections or isinstance(gs.fibergroup, SO3Group)):
+            raise ValueError(f"handedness needs group 'SO3' or 'O3', got {gs.fibergroup.name}")
+        self.readout = Readout(types[-1], fields, num_classes, head, types[0] if handedness and not reflections else None,
+                               pseudoscalars=handedness and reflections)
 
     @property
     def downsampling(self) -> int:
@@ -103,7 +112,8 @@ class SteerableCNN(SavableModel):
             if stage:
                 x = self.pools[stage - 1](x)
             x = residual(entry(x))
-        return self.readout(x)
+            first = x if stage == 0 else first
+        return self.readout(x, handed=first)
 
     def forward_graph(self, x: torch.Tensor, pos: torch.Tensor, batch: torch.Tensor, image_shape: Sequence[int],
                       num_graphs: int | None = None) -> torch.Tensor:
@@ -124,7 +134,7 @@ class SteerableCNN(SavableModel):
         if batch.shape != (x.shape[0],):
             raise ValueError(f"batch must be [N] = [{x.shape[0]}], got {tuple(batch.shape)}")
         num_graphs = int(batch.max()) + 1 if num_graphs is None else num_graphs
-        h = GeometricTensor(x, self.in_type, pos)
+        h, first_batch = GeometricTensor(x, self.in_type, pos), batch
         for stage, (entry, residual) in enumerate(zip(self.entries, self.residuals)):
             if stage:
                 h, batch, shape = self.pools[stage - 1].forward_graph(h, batch, shape)
@@ -132,7 +142,8 @@ class SteerableCNN(SavableModel):
             half = entry.conv.half_width
             h = entry(h, stencil if half == 1 else grid_stencil(h.coords, batch, shape, half))
             h = residual(h, stencil)
-        return self.readout(h, batch, num_graphs)
+            first = h if stage == 0 else first
+        return self.readout(h, batch, num_graphs, handed=first, handed_batch=first_batch)
 
     def _checked_image(self, x) -> GeometricTensor:
         tensor = x.tensor if isinstance(x, GeometricTensor) else x
@@ -165,7 +176,12 @@ class SteerableCNN(SavableModel):
             if stage:
                 layers.append(self.pools[stage - 1].export())
             layers += [entry.export(), residual.export()]
-        return torch.nn.Sequential(*layers, self.readout.export()).eval()
+        head = self.readout
+        if head.handedness is None:
+            return torch.nn.Sequential(*layers, head.export()).eval()
+        return PlainHandedClassifier(torch.nn.Sequential(*layers[:2]), torch.nn.Sequential(*layers[2:]),
+                                     torch.nn.Sequential(*head.export_mean(head.features)),
+                                     torch.nn.Sequential(*head.export_mean(head.handedness)), head.linear).eval()
 
 
 class SteerableCNN3d(SteerableCNN):
