@@ -107,12 +107,13 @@ class SteerableCNN(SavableModel):
         return 2 ** len(self.pools)
 
     def forward(self, x: torch.Tensor | GeometricTensor) -> torch.Tensor:
-        x = self._checked_image(x)
+        x, first = self._checked_image(x), None
         for stage, (entry, residual) in enumerate(zip(self.entries, self.residuals)):
             if stage:
                 x = self.pools[stage - 1](x)
             x = residual(entry(x))
-            first = x if stage == 0 else first
+            if stage == 0:
+                first = x  # what the SO(3) handedness reads
         return self.readout(x, handed=first)
 
     def forward_graph(self, x: torch.Tensor, pos: torch.Tensor, batch: torch.Tensor, image_shape: Sequence[int],
@@ -134,7 +135,7 @@ class SteerableCNN(SavableModel):
         if batch.shape != (x.shape[0],):
             raise ValueError(f"batch must be [N] = [{x.shape[0]}], got {tuple(batch.shape)}")
         num_graphs = int(batch.max()) + 1 if num_graphs is None else num_graphs
-        h, first_batch = GeometricTensor(x, self.in_type, pos), batch
+        h, first, first_batch = GeometricTensor(x, self.in_type, pos), None, batch
         for stage, (entry, residual) in enumerate(zip(self.entries, self.residuals)):
             if stage:
                 h, batch, shape = self.pools[stage - 1].forward_graph(h, batch, shape)
@@ -142,7 +143,8 @@ class SteerableCNN(SavableModel):
             half = entry.conv.half_width
             h = entry(h, stencil if half == 1 else grid_stencil(h.coords, batch, shape, half))
             h = residual(h, stencil)
-            first = h if stage == 0 else first
+            if stage == 0:
+                first = h
         return self.readout(h, batch, num_graphs, handed=first, handed_batch=first_batch)
 
     def _checked_image(self, x) -> GeometricTensor:
