@@ -51,6 +51,15 @@ def test_tetris_demo_runs_small(tmp_path):
     assert (tmp_path / "results.json").exists()
 
 
+def test_tetris_voxel_model_with_handedness_runs_small(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "tetris.py"), "--rotations", "1", "--steps", "2",
+                           "--voxel-channels", "1", "--voxels-only", "--handedness", "--output", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"SteerableCNN3d SO3 +\d+ +[0-9.]+ +[0-9.]+%", done.stdout)
+    assert "PointCloudClassifier" not in done.stdout
+
+
 def test_glyph_training_cosine_schedule_anneals_to_zero(monkeypatch):
     spec = importlib.util.spec_from_file_location("rotated_glyphs", ROOT / "examples" / "rotated_glyphs.py")
     glyphs = importlib.util.module_from_spec(spec)
