@@ -60,7 +60,8 @@ class Readout(torch.nn.Module):
         return self.linear(pooled) if self.linear is not None else pooled.unflatten(1, (self.num_classes, self.dimensionality))
 
     def export(self) -> torch.nn.Module:
-        """The head without handedness, plain: features, spatial mean, then logits (or vectors)."""
+        """The head, plain, when it reads the last stage only (no triple products): features,
+        spatial mean, then logits (or vectors)."""
         finish = self.linear if self.linear is not None else torch.nn.Unflatten(1, (self.num_classes, self.dimensionality))
         return torch.nn.Sequential(*self.export_mean(self.features), finish)
 
