@@ -62,6 +62,9 @@ class Readout(torch.nn.Module):
     def export(self) -> torch.nn.Module:
         """The head, plain, when it reads the last stage only (no triple products): features,
         spatial mean, then logits (or vectors)."""
+        if self.handedness is not None:
+            raise NotImplementedError("this head also reads an earlier stage's triple products: the model's export() "
+                                      "builds it (PlainHandedClassifier)")
         finish = self.linear if self.linear is not None else torch.nn.Unflatten(1, (self.num_classes, self.dimensionality))
         return torch.nn.Sequential(*self.export_mean(self.features), finish)
 
