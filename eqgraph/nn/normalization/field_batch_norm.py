@@ -79,19 +79,23 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
 
     def _fused(self, x: torch.Tensor) -> torch.Tensor:
         """Fields of one size whose mean is their channels' average: one ``batch_norm`` call with
-        the fields as its channels, with the same statistics and updates."""
+        the fields as its channels, with the same statistics and updates (in eval mode with running
+        statistics, one call per channel instead)."""
         n, d = len(self.in_type), self.fused_size
         if x.numel() // x.shape[1] < 2 and self.training:
             raise ValueError(f"{type(self).__name__} needs more than one value per channel in training, got "
                              f"input of shape {tuple(x.shape)}")
+        use_batch = self.training or not self.track_running_stats
+        if not use_batch:  # per channel, as the exported BatchNorm: a third faster than over [B, n, d, *S]
+            index = self.field_of_channel
+            weight = None if self.weight is None else self.weight.index_select(0, index)
+            bias = None if self.bias is None else self.bias_expansion @ self.bias
+            return torch.nn.functional.batch_norm(x, self.running_mean, self.running_var.index_select(0, index), weight,
+                                                  bias, False, 0.0, self.eps)
         fields = x.unflatten(1, (n, d))  # [B, n, d, *S]: batch_norm's channels are the fields
         # contiguous per-field parameters keep batch_norm on its fast kernel (strided ones cost ~15%)
         bias = None if self.bias is None else (self.bias_expansion @ self.bias).view(n, d)[:, 0].contiguous()
-        use_batch = self.training or not self.track_running_stats
-        if not use_batch:
-            mean = self.running_mean.view(n, d)[:, 0].contiguous()
-            out = torch.nn.functional.batch_norm(fields, mean, self.running_var, self.weight, bias, False, 0.0, self.eps)
-        elif self.training and self.track_running_stats:
+        if self.training and self.track_running_stats:
             self.num_batches_tracked += 1
             factor = 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
             mean = self.running_mean.view(n, d)[:, 0].contiguous()  # per field; batch_norm updates it in place
