@@ -18,9 +18,9 @@ class TripleProductPooling(EquivariantModule):
         y_f = a_f \cdot (b_f \times c_f) = \det\,[a_f\; b_f\; c_f],
 
     unchanged by rotations (all three turn together) and negated by a reflection of the space,
-    which turns polar vectors into their mirror images. Norms and ``GroupPooling`` of SO(3)'s
-    band-limited regular fields cannot see that sign; this is the invariant that carries
-    handedness, as a pseudo-scalar output does in an O(3) model.
+    which turns polar vectors into their mirror images. A field's invariant part and its norms
+    cannot see that sign; this invariant carries handedness, as a pseudo-scalar output does in
+    an O(3) model.
 
     Args:
         in_type: SO(3) fields, each holding the frequency-1 irrep exactly three times (the
