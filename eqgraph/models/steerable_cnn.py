@@ -60,7 +60,7 @@ class SteerableCNN(SavableModel):
             invariants that change sign with a mirror image, so the model tells a shape from
             its mirror image while staying invariant under rotations. For O(3), a pseudo-scalar
             field per last-stage field (the backbone stays O(3)-equivariant, so a shape that is
-            its own mirror image has none); for SO(3), every first-stage field's triple product
+            its own mirror image has none, up to the grid's sampling); for SO(3), every first-stage field's triple product
             (:class:`~eqgraph.nn.TripleProductPooling`) averaged over the positions.
 
     Shapes:
