@@ -5,7 +5,7 @@ import torch
 
 from eqgraph.fields import GeometricTensor
 from eqgraph.fields.grid_transform import grid_positions
-from eqgraph.models import SteerableCNN, SteerableCNN3d
+from eqgraph.models import PointCloudClassifier, SteerableCNN, SteerableCNN3d
 from eqgraph.nn import EquivariantModule
 from eqgraph.testing import grid_symmetries
 
@@ -212,3 +212,12 @@ def test_vision_models_save_and_load(tmp_path):
     with pytest.raises(ValueError, match="cannot be saved: its argument group="):
         SteerableCNN(gspaces.rot2dOnR2(4), channels=(2,)).save(tmp_path / "other.pt")
     assert not (tmp_path / "other.pt").exists()
+
+
+def test_vision_models_print():
+    """``print(model)`` lists every layer, the point layers that run on the grid layers' weights too."""
+    for model in (SteerableCNN("C8", channels=(2, 4)), SteerableCNN3d("SO3", channels=(2,)),
+                  PointCloudClassifier("SO3", num_classes=3, samples=(8, 2))):
+        text = repr(model)
+        assert "Conv" in text and text.count("\n") > 10
+    assert "R2PointConv" in repr(SteerableCNN("C8", channels=(2,)))

@@ -51,9 +51,11 @@ class EquivariantModule(torch.nn.Module, ABC):
 
     def _floating_state(self) -> torch.Tensor | None:
         """The module's first floating-point parameter or buffer (its own, else a submodule's)."""
-        for recurse in (False, True):
-            for tensor in itertools.chain(self.parameters(recurse=recurse), self.buffers(recurse=recurse)):
-                if tensor.is_floating_point():
+        # read the modules' own dictionaries: ``parameters()`` costs ~15 us per call, a third of a
+        # small network's Python overhead in eval when every layer checks its input
+        for module in torch.nn.Module.modules(self):  # itself first (a subclass may name an attribute `modules`)
+            for tensor in itertools.chain(module._parameters.values(), module._buffers.values()):
+                if tensor is not None and tensor.is_floating_point():
                     return tensor
         return None
 

@@ -199,7 +199,7 @@ class PointConv(PointGraphLayer):
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}({self.in_type} -> {self.out_type}, radial={self.radial_profile}, "
-                f"J <= {self.maximum_frequency}, aggr={self.aggr}, weights={self.weights.numel()})")
+                f"J <= {self.maximum_frequency}, aggr={self.aggr}, weights={self.layout.size})")
 
 
 class PointBasisNorms:
