@@ -94,17 +94,16 @@ def train_handedness_last(model, draw_inputs, labels, steps: int, handed_steps: 
     """``steps`` with the logits' handedness weights held at zero, then ``handed_steps`` that train
     only those weights, on the features the first phase learnt."""
     linear = model.readout.linear
-    handed = slice(linear.in_features - len(model.readout.handedness.in_type), None)
+    handed = torch.zeros_like(linear.weight, dtype=torch.bool)  # the triple products' columns come last
+    handed[:, linear.in_features - len(model.readout.handedness.in_type):] = True
     with torch.no_grad():
-        linear.weight[:, handed] = 0.0
-    keep_zero = linear.weight.register_hook(lambda grad: grad.index_fill(1, torch.arange(linear.in_features)[handed], 0.0))
+        linear.weight.masked_fill_(handed, 0.0)
+    keep_zero = linear.weight.register_hook(lambda grad: grad.masked_fill(handed, 0.0))
     seconds = train(model, draw_inputs, labels, steps, lr)
     keep_zero.remove()
-    for parameter in model.parameters():
+    for parameter in model.parameters():  # no gradients for what the second phase does not train
         parameter.requires_grad_(parameter is linear.weight)
-    others = torch.ones_like(linear.weight, dtype=torch.bool)
-    others[:, handed] = False
-    keep_fixed = linear.weight.register_hook(lambda grad: grad.masked_fill(others, 0.0))
+    keep_fixed = linear.weight.register_hook(lambda grad: grad.masked_fill(~handed, 0.0))
     seconds += train(model, draw_inputs, labels, handed_steps, lr, parameters=[linear.weight])
     keep_fixed.remove()
     for parameter in model.parameters():
@@ -154,8 +153,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--output", default="runs/tetris")
     args = parser.parse_args(argv)
     if args.handedness_after is not None and not (args.handedness and args.voxel_group == "SO3"):
-        parser.error(f"--handedness-after trains the triple products' weights: it needs --handedness and "
-                     f"--voxel-group SO3, got --voxel-group {args.voxel_group}" + ("" if args.handedness else " without --handedness"))
+        parser.error(f"--handedness-after needs --handedness and --voxel-group SO3, got --voxel-group "
+                     f"{args.voxel_group} and {'' if args.handedness else 'no '}--handedness")
     torch.set_num_threads(args.threads)
     shapes, labels = centred_shapes(), torch.arange(len(SHAPES))
     turns = rotations(args.rotations * len(shapes), args.seed)
