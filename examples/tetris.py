@@ -6,9 +6,8 @@ centres). ``SteerableCNN3d("SO3")`` and ``PointCloudClassifier("SO3")`` from eqg
 those eight examples, then classify the shapes under random rotations (and translations for
 the point clouds). Two of the shapes are mirror images of each other: SO(3) models tell them
 apart, O(3) models cannot by construction, and the script shows that too. ``--handedness``
-gives the voxel model triple products of its first stage's fields, the invariants that change
-sign with a mirror image (``--handedness-after N``: their logit weights held at zero while the
-rest trains, then N steps of only them). Before testing, the voxel model's batch-norm
+gives the SO(3) voxel model invariants that change sign with a mirror image (triple products of
+the volume's Gaussian-smoothed gradients, ``eqgraph.nn.ScaleSpaceChirality``). Before testing, the voxel model's batch-norm
 statistics are recomputed at its final weights (``update_batch_norm``).
 
     python examples/tetris.py [--rotations 100] [--steps 300]
@@ -75,10 +74,9 @@ def cube_rotations() -> list[torch.Tensor]:
     return [m for m in signed if torch.det(m) > 0]
 
 
-def train(model, draw_inputs, labels, steps: int, lr: float = 3e-3, parameters=None) -> float:
-    """Adam on cross-entropy, on a batch ``draw_inputs()`` draws for every step (of ``parameters``,
-    default all the model's)."""
-    optimizer = torch.optim.Adam(model.parameters() if parameters is None else parameters, lr=lr)
+def train(model, draw_inputs, labels, steps: int, lr: float = 3e-3) -> float:
+    """Adam on cross-entropy, on a batch ``draw_inputs()`` draws for every step."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     start = time.process_time()
     model.train()
     for _ in range(steps):
@@ -88,27 +86,6 @@ def train(model, draw_inputs, labels, steps: int, lr: float = 3e-3, parameters=N
         optimizer.step()
     model.eval()
     return time.process_time() - start
-
-
-def train_handedness_last(model, draw_inputs, labels, steps: int, handed_steps: int, lr: float) -> float:
-    """``steps`` with the logits' handedness weights held at zero, then ``handed_steps`` that train
-    only those weights, on the features the first phase learnt."""
-    linear = model.readout.linear
-    handed = torch.zeros_like(linear.weight, dtype=torch.bool)  # the triple products' columns come last
-    handed[:, linear.in_features - len(model.readout.handedness.in_type):] = True
-    with torch.no_grad():
-        linear.weight.masked_fill_(handed, 0.0)
-    keep_zero = linear.weight.register_hook(lambda grad: grad.masked_fill(handed, 0.0))
-    seconds = train(model, draw_inputs, labels, steps, lr)
-    keep_zero.remove()
-    for parameter in model.parameters():  # no gradients for what the second phase does not train
-        parameter.requires_grad_(parameter is linear.weight)
-    keep_fixed = linear.weight.register_hook(lambda grad: grad.masked_fill(~handed, 0.0))
-    seconds += train(model, draw_inputs, labels, handed_steps, lr, parameters=[linear.weight])
-    keep_fixed.remove()
-    for parameter in model.parameters():
-        parameter.requires_grad_(True)
-    return seconds
 
 
 def cloud_batch(shapes, turns=None, shifts=None) -> Batch:
@@ -143,18 +120,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--voxel-shift", type=float, default=0.0,
                         help="shift the voxel model's training shapes by up to this many voxels (random, every step)")
     parser.add_argument("--handedness", action="store_true",
-                        help="the voxel model's head also reads its first stage's triple products (SO3 only)")
-    parser.add_argument("--handedness-after", type=int, default=None, metavar="STEPS",
-                        help="with --handedness: train the voxel model without the handedness weights first, then "
-                             "STEPS more of only those weights")
+                        help="the voxel model's head also reads invariants that change sign with a mirror image "
+                             "(SO3: the volume's scale-space triple products; O3: pseudo-scalar fields)")
     parser.add_argument("--voxels-only", action="store_true", help="skip the point-cloud models")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--output", default="runs/tetris")
     args = parser.parse_args(argv)
-    if args.handedness_after is not None and not (args.handedness and args.voxel_group == "SO3"):
-        parser.error(f"--handedness-after needs --handedness and --voxel-group SO3, got --voxel-group "
-                     f"{args.voxel_group} and {'' if args.handedness else 'no '}--handedness")
     torch.set_num_threads(args.threads)
     shapes, labels = centred_shapes(), torch.arange(len(SHAPES))
     turns = rotations(args.rotations * len(shapes), args.seed)
@@ -187,10 +159,7 @@ def main(argv=None) -> dict:
                             for s, t in zip(shapes, offsets)])
 
     voxel_steps = args.voxel_steps or args.steps
-    if args.handedness_after is None:
-        seconds = train(model, volumes, labels, voxel_steps, lr=args.voxel_lr)
-    else:
-        seconds = train_handedness_last(model, volumes, labels, voxel_steps, args.handedness_after, args.voxel_lr)
+    seconds = train(model, volumes, labels, voxel_steps, lr=args.voxel_lr)
     # the running statistics of the last steps lag the final weights: recompute them at those weights
     update_batch_norm(model, [torch.stack([voxelise(s, args.grid, args.voxels_per_cube, args.blob_width) for s in shapes])])
     with torch.no_grad():

@@ -85,25 +85,3 @@ def test_glyph_training_cosine_schedule_anneals_to_zero(monkeypatch):
             assert all(a > b for a, b in zip(rates, rates[1:])) and rates[-1] < 2e-5
     with pytest.raises(ValueError, match="schedule 'constant' or 'cosine'"):
         glyphs.train(model, images, labels, seed=0, epochs=1, schedule="linear")
-
-
-def test_tetris_handedness_last_trains_each_phase_its_own_weights():
-    spec = importlib.util.spec_from_file_location("tetris", ROOT / "examples" / "tetris.py")
-    tetris = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tetris)
-    from eqgraph.models import SteerableCNN3d
-
-    torch.manual_seed(0)
-    model = SteerableCNN3d("SO3", num_classes=8, channels=[2], kernel_size=3, handedness=True)
-    volumes, labels = torch.randn(8, 1, 8, 8, 8), torch.arange(8)
-    handed = len(model.readout.handedness.in_type)
-    weight = model.readout.linear.weight
-    start = {name: p.detach().clone() for name, p in model.named_parameters()}
-    tetris.train_handedness_last(model, lambda: volumes, labels, steps=3, handed_steps=0, lr=1e-2)
-    assert (weight[:, -handed:] == 0).all() and not torch.equal(weight[:, :-handed], start["readout.linear.weight"][:, :-handed])
-    after_first = {name: p.detach().clone() for name, p in model.named_parameters()}
-    tetris.train_handedness_last(model, lambda: volumes, labels, steps=0, handed_steps=3, lr=1e-2)
-    moved = [name for name, p in model.named_parameters() if not torch.equal(p, after_first[name])]
-    assert moved == ["readout.linear.weight"]
-    assert torch.equal(weight[:, :-handed], after_first["readout.linear.weight"][:, :-handed])
-    assert (weight[:, -handed:] != 0).any() and all(p.requires_grad for p in model.parameters())

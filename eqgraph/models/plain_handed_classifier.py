@@ -1,31 +1,25 @@
-"""PlainHandedClassifier: what a SteerableCNN with ``handedness=True`` exports to."""
+"""PlainHandedClassifier: what a SteerableCNN with ``handedness=True`` (SO(3)) exports to."""
 from __future__ import annotations
 
 import torch
 
 
 class PlainHandedClassifier(torch.nn.Module):
-    r"""Plain PyTorch: logits from the last stage's pooled invariants and the first stage's
-    pooled triple products,
+    r"""Plain PyTorch: logits from the network's pooled invariants and the input's handedness
+    invariants,
 
     .. math::
-        y = W\,[\,\text{invariants}(\text{later}(h)) ;\; \text{triple\_products}(h)\,] + b,
-        \qquad h = \text{first}(x).
+        y = W\,[\,\text{invariants}(x) ;\; \text{chirality}(x)\,] + b.
 
     Args:
-        first_stage: the first stage's layers.
-        later_stages: the other stages' layers.
-        invariants: the head's invariant features, spatial mean and flatten.
-        triple_products: the first stage's triple products, spatial mean and flatten.
+        invariants: the network up to its pooled, flattened invariant features.
+        chirality: the input's handedness invariants (:class:`ScaleSpaceChirality`'s export).
         linear: the logits layer.
     """
 
-    def __init__(self, first_stage: torch.nn.Module, later_stages: torch.nn.Module, invariants: torch.nn.Module,
-                 triple_products: torch.nn.Module, linear: torch.nn.Linear):
+    def __init__(self, invariants: torch.nn.Module, chirality: torch.nn.Module, linear: torch.nn.Linear):
         super().__init__()
-        self.first_stage, self.later_stages = first_stage, later_stages
-        self.invariants, self.triple_products, self.linear = invariants, triple_products, linear
+        self.invariants, self.chirality, self.linear = invariants, chirality, linear
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.first_stage(x)
-        return self.linear(torch.cat([self.invariants(self.later_stages(h)), self.triple_products(h)], 1))
+        return self.linear(torch.cat([self.invariants(x), self.chirality(x)], 1))

@@ -5,7 +5,7 @@ import torch
 from torch_geometric.utils import scatter
 
 from ..fields import FieldType, GeometricTensor
-from ..nn import GroupPooling, TripleProductPooling
+from ..nn import GroupPooling, ScaleSpaceChirality
 from .feature_fields import FeatureFields
 from .grid_graph_conv import GridGraphConv
 
@@ -24,9 +24,9 @@ class Readout(torch.nn.Module):
     Two ways to read invariants that change sign with a mirror image (invariant head only):
     ``pseudoscalars`` (O(3) fields) adds one pseudo-scalar field per field to the 1x1
     convolution, so the logits are invariant under rotations but not reflections, as in e3nn's
-    tetris example; ``handedness_type`` (SO(3) fields) adds the mean over positions of every
-    field's :class:`TripleProductPooling` of an earlier stage of that type, passed to
-    :meth:`forward` as ``handed``.
+    tetris example; ``handedness_type`` (SO(3) scalar fields, the model's input) adds the
+    :class:`~eqgraph.nn.ScaleSpaceChirality` invariants of the fields passed to :meth:`forward`
+    as ``handed``.
     """
 
     def __init__(self, in_type: FieldType, fields: FeatureFields, num_classes: int, head: str,
@@ -36,11 +36,11 @@ class Readout(torch.nn.Module):
         self.head, self.num_classes, self.dimensionality = head, num_classes, gs.dimensionality
         if (handedness_type is not None or pseudoscalars) and head != "invariant":
             raise ValueError(f"handedness adds invariant features: it needs head='invariant', got head={head!r}")
-        self.handedness = None if handedness_type is None else TripleProductPooling(handedness_type)
+        self.handedness = None if handedness_type is None else ScaleSpaceChirality(handedness_type)
         if head == "invariant":
             scalars = [gs.trivial_repr] * len(in_type) + ([gs.irrep(1, 0)] * len(in_type) if pseudoscalars else [])
             self.features = GroupPooling(in_type) if fields.finite else GridGraphConv(in_type, gs.type(*scalars), 1)
-            handed = 0 if handedness_type is None else len(handedness_type)
+            handed = 0 if self.handedness is None else len(self.handedness.out_type)
             self.linear = torch.nn.Linear(len(scalars) + handed, num_classes)
         else:
             self.features = GridGraphConv(in_type, gs.type(*[gs.basespace_action] * num_classes), 1)
@@ -55,15 +55,15 @@ class Readout(torch.nn.Module):
             h = self.features(x).tensor
         pooled = _mean(h, x.is_grid, batch, num_graphs)
         if self.handedness is not None:
-            triple_products = _mean(self.handedness(handed).tensor, handed.is_grid, handed_batch, num_graphs)
-            pooled = torch.cat([pooled, triple_products], 1)
+            chirality = self.handedness(handed, handed_batch, num_graphs).tensor
+            pooled = torch.cat([pooled, chirality], 1)
         return self.linear(pooled) if self.linear is not None else pooled.unflatten(1, (self.num_classes, self.dimensionality))
 
     def export(self) -> torch.nn.Module:
-        """The head, plain, when it reads the last stage only (no triple products): features,
+        """The head, plain, when it reads the last stage only (no handedness): features,
         spatial mean, then logits (or vectors)."""
         if self.handedness is not None:
-            raise NotImplementedError("this head also reads an earlier stage's triple products: the model's export() "
+            raise NotImplementedError("this head also reads the input's handedness invariants: the model's export() "
                                       "builds it (PlainHandedClassifier)")
         finish = self.linear if self.linear is not None else torch.nn.Unflatten(1, (self.num_classes, self.dimensionality))
         return torch.nn.Sequential(*self.export_mean(self.features), finish)

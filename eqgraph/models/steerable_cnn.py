@@ -60,8 +60,9 @@ class SteerableCNN(SavableModel):
             invariants that change sign with a mirror image, so the model tells a shape from
             its mirror image while staying invariant under rotations. For O(3), a pseudo-scalar
             field per last-stage field (the backbone stays O(3)-equivariant, so a shape that is
-            its own mirror image has none, up to the grid's sampling); for SO(3), every first-stage field's triple product
-            (:class:`~eqgraph.nn.TripleProductPooling`) averaged over the positions.
+            its own mirror image has none, up to the grid's sampling); for SO(3), triple products of
+            the input's Gaussian-smoothed gradients (:class:`~eqgraph.nn.ScaleSpaceChirality`, widths
+            of 1.5 to 4.5 voxels), which stay invariant under rotations off the grid's axes.
 
     Shapes:
         - **input:** :math:`(B, C_{in}, H, W)` (a tensor or a ``GeometricTensor``)
@@ -99,7 +100,7 @@ class SteerableCNN(SavableModel):
         reflections = isinstance(gs.fibergroup, O3Group)
         if handedness and not (reflections or isinstance(gs.fibergroup, SO3Group)):
             raise ValueError(f"handedness needs group 'SO3' or 'O3', got {gs.fibergroup.name}")
-        self.readout = Readout(types[-1], fields, num_classes, head, types[0] if handedness and not reflections else None,
+        self.readout = Readout(types[-1], fields, num_classes, head, self.in_type if handedness and not reflections else None,
                                pseudoscalars=handedness and reflections)
 
     @property
@@ -107,14 +108,12 @@ class SteerableCNN(SavableModel):
         return 2 ** len(self.pools)
 
     def forward(self, x: torch.Tensor | GeometricTensor) -> torch.Tensor:
-        x, first = self._checked_image(x), None
+        x = image = self._checked_image(x)
         for stage, (entry, residual) in enumerate(zip(self.entries, self.residuals)):
             if stage:
                 x = self.pools[stage - 1](x)
             x = residual(entry(x))
-            if stage == 0:
-                first = x  # what the SO(3) handedness reads
-        return self.readout(x, handed=first)
+        return self.readout(x, handed=image)  # the SO(3) handedness reads the input
 
     def forward_graph(self, x: torch.Tensor, pos: torch.Tensor, batch: torch.Tensor, image_shape: Sequence[int],
                       num_graphs: int | None = None) -> torch.Tensor:
@@ -135,7 +134,8 @@ class SteerableCNN(SavableModel):
         if batch.shape != (x.shape[0],):
             raise ValueError(f"batch must be [N] = [{x.shape[0]}], got {tuple(batch.shape)}")
         num_graphs = int(batch.max()) + 1 if num_graphs is None else num_graphs
-        h, first, first_batch = GeometricTensor(x, self.in_type, pos), None, batch
+        h = nodes = GeometricTensor(x, self.in_type, pos)
+        nodes_batch = batch
         for stage, (entry, residual) in enumerate(zip(self.entries, self.residuals)):
             if stage:
                 h, batch, shape = self.pools[stage - 1].forward_graph(h, batch, shape)
@@ -143,9 +143,7 @@ class SteerableCNN(SavableModel):
             half = entry.conv.half_width
             h = entry(h, stencil if half == 1 else grid_stencil(h.coords, batch, shape, half))
             h = residual(h, stencil)
-            if stage == 0:
-                first = h
-        return self.readout(h, batch, num_graphs, handed=first, handed_batch=first_batch)
+        return self.readout(h, batch, num_graphs, handed=nodes, handed_batch=nodes_batch)
 
     def _checked_image(self, x) -> GeometricTensor:
         tensor = x.tensor if isinstance(x, GeometricTensor) else x
@@ -181,9 +179,8 @@ class SteerableCNN(SavableModel):
         head = self.readout
         if head.handedness is None:
             return torch.nn.Sequential(*layers, head.export()).eval()
-        return PlainHandedClassifier(torch.nn.Sequential(*layers[:2]), torch.nn.Sequential(*layers[2:]),
-                                     torch.nn.Sequential(*head.export_mean(head.features)),
-                                     torch.nn.Sequential(*head.export_mean(head.handedness)), head.linear).eval()
+        return PlainHandedClassifier(torch.nn.Sequential(*layers, *head.export_mean(head.features)),
+                                     head.handedness.export(), head.linear).eval()
 
 
 class SteerableCNN3d(SteerableCNN):

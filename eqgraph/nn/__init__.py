@@ -86,6 +86,8 @@ from .pooling import (
     R2Upsampling,
     R3Upsampling,
     FieldTripleProducts,
+    ScaleSpaceChirality,
+    ScaleSpaceTripleProducts,
     TripleProductPooling,
 )
 from .sequential import SequentialModule
@@ -115,6 +117,7 @@ __all__ = [
     "GroupPooling", "NormPool", "MaxPoolChannels", "NormMaxPool", "PointwiseMaxPool", "PointwiseAvgPool",
     "PointwiseAdaptiveAvgPool", "PointwiseAdaptiveMaxPool", "PointwiseMaxPoolAntialiased", "PointwiseAvgPoolAntialiased",
     "GlobalPool", "R2Upsampling", "R3Upsampling", "TripleProductPooling", "FieldTripleProducts",
+    "ScaleSpaceChirality", "ScaleSpaceTripleProducts",
     "FieldDropout", "PointwiseDropout",
     "BranchingModule", "MergeModule", "MultipleModule", "RestrictionModule", "DisentangleModule", "ReshuffleModule",
     "MaskModule",

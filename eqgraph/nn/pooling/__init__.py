@@ -10,6 +10,8 @@ from .pointwise_adaptive_avg_pool import PointwiseAdaptiveAvgPool
 from .pointwise_adaptive_max_pool import PointwiseAdaptiveMaxPool
 from .pointwise_avg_pool import PointwiseAvgPool
 from .pointwise_max_pool import PointwiseMaxPool
+from .scale_space_chirality import ScaleSpaceChirality
+from .scale_space_triple_products import ScaleSpaceTripleProducts
 from .triple_product_pooling import TripleProductPooling
 from .field_triple_products import FieldTripleProducts
 from .upsampling import R2Upsampling, R3Upsampling, Upsampling
@@ -30,5 +32,5 @@ ESCNN_ALIASES = [
 
 __all__ = ESCNN_ALIASES + ["GlobalPool", "GroupPooling", "InducedNormPool", "MaxPoolChannels", "NormMaxPool", "NormPool", "PointwiseAdaptiveAvgPool",
            "PointwiseAdaptiveMaxPool", "PointwiseAvgPool", "PointwiseAvgPoolAntialiased", "PointwiseMaxPool",
-           "PointwiseMaxPoolAntialiased", "R2Upsampling", "R3Upsampling",
+           "PointwiseMaxPoolAntialiased", "R2Upsampling", "R3Upsampling", "ScaleSpaceChirality", "ScaleSpaceTripleProducts",
            "FieldTripleProducts", "TripleProductPooling", "Upsampling"]
