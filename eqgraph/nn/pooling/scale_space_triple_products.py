@@ -90,15 +90,17 @@ class ScaleSpaceTripleProducts(torch.nn.Module):
                          ) -> tuple[torch.Tensor, torch.Tensor]:
         """The same at every node, summing over the nodes of its own graph: ``[N, C, Kw]`` and
         ``[N, C, Kg, 3]``."""
-        scalars, vectors = [], []
-        for rows in torch.arange(x.shape[0], device=x.device).split(ROWS_PER_CHUNK):
-            offsets = coords[rows, None] - coords[None]  # [rows, N, 3]
-            same_graph = (batch[rows, None] == batch[None]).to(x.dtype)
-            scalars.append(torch.stack([(pairwise_gaussian(offsets, tau, None) * same_graph) @ x
-                                        for tau in self.weight_scales], 2))
-            vectors.append(torch.stack([torch.stack([(pairwise_gaussian(offsets, sigma, j) * same_graph) @ x
-                                                     for j in range(3)], 2) for sigma in self.gradient_scales], 2))
-        return torch.cat(scalars), torch.cat(vectors)
+        scalars = x.new_zeros(x.shape[0], x.shape[1], len(self.weight_scales))
+        vectors = x.new_zeros(x.shape[0], x.shape[1], len(self.gradient_scales), 3)
+        for graph in torch.unique(batch):
+            nodes = (batch == graph).nonzero().squeeze(1)
+            for rows in nodes.split(ROWS_PER_CHUNK):
+                offsets = coords[rows, None] - coords[nodes][None]  # [rows, nodes, 3]
+                scalars[rows] = torch.stack([pairwise_gaussian(offsets, tau, None) @ x[nodes]
+                                             for tau in self.weight_scales], 2)
+                vectors[rows] = torch.stack([torch.stack([pairwise_gaussian(offsets, sigma, j) @ x[nodes]
+                                                          for j in range(3)], 2) for sigma in self.gradient_scales], 2)
+        return scalars, vectors
 
     def _weight_taps(self):
         return [getattr(self, f"weight_taps_{k}") for k in range(len(self.weight_scales))]
