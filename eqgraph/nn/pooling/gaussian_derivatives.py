@@ -33,15 +33,12 @@ def separable_filter(volumes: torch.Tensor, taps: tuple[torch.Tensor, torch.Tens
     return out.reshape(n, c, *volumes.shape[2:])
 
 
-def pairwise_gaussian(offsets: torch.Tensor, sigma: float, derivative_axis: int | None) -> torch.Tensor:
-    r"""What :func:`separable_filter` weighs a voxel ``offsets [..., 3]`` away by, for the
-    Gaussian (``derivative_axis=None``) or its derivative along one axis: the same normalised
-    product of 1D Gaussians, evaluated at any offset, zero past :math:`\lceil 4\sigma \rceil` along
-    an axis."""
+def pairwise_gaussian(offsets: torch.Tensor, sigma: float) -> torch.Tensor:
+    r"""What :func:`separable_filter` weighs a voxel ``offsets [..., 3]`` away by for the Gaussian:
+    the same normalised product of 1D Gaussians, evaluated at any offset, zero past
+    :math:`\lceil 4\sigma \rceil` along an axis. Its derivative along axis :math:`j` is this times
+    :math:`-t_j / \sigma^2`."""
     reach = math.ceil(4 * sigma)
     peak = float(gaussian_taps(sigma)[0].max())  # the normalised Gaussian at 0: 1 / its unnormalised sum
     values = torch.exp(-offsets.square() / (2 * sigma ** 2)) * peak * (offsets.abs() <= reach + 1e-9)
-    out = values.prod(-1)
-    if derivative_axis is not None:
-        out = out * (-offsets[..., derivative_axis] / sigma ** 2)
-    return out
+    return values.prod(-1)

@@ -96,10 +96,11 @@ class ScaleSpaceTripleProducts(torch.nn.Module):
             nodes = (batch == graph).nonzero().squeeze(1)
             for rows in nodes.split(ROWS_PER_CHUNK):
                 offsets = coords[rows, None] - coords[nodes][None]  # [rows, nodes, 3]
-                scalars[rows] = torch.stack([pairwise_gaussian(offsets, tau, None) @ x[nodes]
+                scalars[rows] = torch.stack([pairwise_gaussian(offsets, tau) @ x[nodes]
                                              for tau in self.weight_scales], 2)
-                vectors[rows] = torch.stack([torch.stack([pairwise_gaussian(offsets, sigma, j) @ x[nodes]
-                                                          for j in range(3)], 2) for sigma in self.gradient_scales], 2)
+                vectors[rows] = torch.stack([  # the gradient: the Gaussian times -offset / sigma^2, one exp per width
+                    torch.einsum("rnj,nc->rcj", pairwise_gaussian(offsets, sigma)[..., None] * offsets, x[nodes])
+                    / -sigma ** 2 for sigma in self.gradient_scales], 2)
         return scalars, vectors
 
     def _weight_taps(self):
