@@ -22,15 +22,34 @@ def separable_filter(volumes: torch.Tensor, taps: tuple[torch.Tensor, torch.Tens
     r"""``volumes [N, C, D, H, W]`` convolved with the product of three 1D kernels (one per
     axis, odd lengths, centred), zero outside the grid, same size:
     :math:`(k * v)(x) = \sum_t k_0(t_0) k_1(t_1) k_2(t_2)\, v(x - t)`."""
-    n, c = volumes.shape[:2]
-    out = volumes.reshape(n * c, 1, *volumes.shape[2:])
+    out = volumes
     for axis, kernel in enumerate(taps):
-        shape = [1, 1, 1, 1, 1]
-        shape[2 + axis] = len(kernel)
-        padding = [0, 0, 0]
-        padding[axis] = len(kernel) // 2
-        out = F.conv3d(out, kernel.flip(0).view(shape).to(out.dtype), padding=tuple(padding))  # flip: a convolution
-    return out.reshape(n, c, *volumes.shape[2:])
+        out = filter_along(out, kernel, axis)
+    return out
+
+
+def gaussian_gradient(volumes: torch.Tensor, g: torch.Tensor, dg: torch.Tensor) -> torch.Tensor:
+    r"""``[N, C, 3, D, H, W]``: the volumes' gradient at one width, component :math:`j` the
+    :func:`separable_filter` with ``dg`` along axis :math:`j` and ``g`` along the others, in eight
+    1D passes (the Gaussian along axis 0 is shared by components 1 and 2)."""
+    along_0 = filter_along(volumes, g, 0)
+    components = (filter_along(filter_along(filter_along(volumes, dg, 0), g, 1), g, 2),
+                  filter_along(filter_along(along_0, dg, 1), g, 2),
+                  filter_along(filter_along(along_0, g, 1), dg, 2))
+    return torch.stack(components, 2)
+
+
+def filter_along(volumes: torch.Tensor, kernel: torch.Tensor, axis: int) -> torch.Tensor:
+    """``volumes [N, C, D, H, W]`` convolved along spatial ``axis`` with the odd, centred 1D
+    ``kernel``, zero outside the grid, same size."""
+    n, c = volumes.shape[:2]
+    shape = [1, 1, 1, 1, 1]
+    shape[2 + axis] = len(kernel)
+    padding = [0, 0, 0]
+    padding[axis] = len(kernel) // 2
+    out = F.conv3d(volumes.reshape(n * c, 1, *volumes.shape[2:]), kernel.flip(0).view(shape).to(volumes.dtype),
+                   padding=tuple(padding))  # flip: a convolution
+    return out.reshape(volumes.shape)
 
 
 def pairwise_gaussian(offsets: torch.Tensor, sigma: float) -> torch.Tensor:

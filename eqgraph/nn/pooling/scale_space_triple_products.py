@@ -4,7 +4,7 @@ from typing import Sequence
 
 import torch
 
-from .gaussian_derivatives import gaussian_taps, pairwise_gaussian, separable_filter
+from .gaussian_derivatives import gaussian_gradient, gaussian_taps, pairwise_gaussian, separable_filter
 
 ROWS_PER_CHUNK = 1024  # nodes whose neighbourhood sums the graph path forms at once
 
@@ -82,8 +82,7 @@ class ScaleSpaceTripleProducts(torch.nn.Module):
     def _filtered_grid(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``[B, C, Kw, *S]`` Gaussians and ``[B, C, Kg, 3, *S]`` gradients of the volumes."""
         scalars = torch.stack([separable_filter(x, (g, g, g)) for g in self._weight_taps()], 2)
-        vectors = torch.stack([torch.stack([separable_filter(x, tuple(dg if a == j else g for a in range(3)))
-                                            for j in range(3)], 2) for g, dg in self._gradient_taps()], 2)
+        vectors = torch.stack([gaussian_gradient(x, g, dg) for g, dg in self._gradient_taps()], 2)
         return scalars, vectors
 
     def _filtered_points(self, x: torch.Tensor, coords: torch.Tensor, batch: torch.Tensor
