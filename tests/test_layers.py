@@ -235,14 +235,32 @@ def test_batch_norms_match_torch_on_trivial_fields(cls, momentum):
         theirs.weight.copy_(ours.weight)
         theirs.bias.copy_(ours.bias)
     for _ in range(3):
-        x = torch.randn(5, 4, 6, 6) * 3 + 1
-        assert torch.allclose(ours(t(x)).tensor, theirs(x), atol=1e-5)
+        x = (torch.randn(5, 4, 6, 6) * 3 + 1).requires_grad_()
+        out, reference = ours(t(x)).tensor, theirs(x)
+        assert torch.allclose(out, reference, atol=1e-5)
+        grads = torch.autograd.grad(out.square().sum(), (x, ours.weight, ours.bias))
+        expected = torch.autograd.grad(reference.square().sum(), (x, theirs.weight, theirs.bias))
+        assert all(torch.allclose(a, b, atol=1e-4) for a, b in zip(grads, expected))
     assert torch.allclose(ours.running_mean, theirs.running_mean, atol=1e-5)
     assert torch.allclose(ours.running_var, theirs.running_var, atol=1e-5)
     ours.eval(), theirs.eval()
     x = torch.randn(2, 4, 6, 6)
     assert torch.allclose(ours(t(x)).tensor, theirs(x), atol=1e-5)
     assert torch.allclose(ours.export()(x), theirs(x), atol=1e-5)
+
+
+@pytest.mark.parametrize("cls", [InnerBatchNorm, IIDBatchNorm2d])
+def test_batch_norm_on_one_regular_field_trains_like_torch_on_its_average(cls):
+    """One field: the running mean is updated in place while the batch's graph still needs it."""
+    t = C8.type(C8.regular_repr)
+    ours, theirs = cls(t), torch.nn.BatchNorm3d(1)
+    x = torch.randn(3, 8, 5, 5, requires_grad=True)
+    out, reference = ours(t(x)).tensor, theirs(x[:, None]).squeeze(1)
+    assert torch.allclose(out, reference, atol=1e-5)
+    out.square().sum().backward()  # failed before: the running mean's in-place update broke backward
+    expected, = torch.autograd.grad(reference.square().sum(), x)
+    assert torch.allclose(x.grad, expected, atol=1e-4)
+    assert torch.allclose(ours.running_mean, theirs.running_mean.expand(8), atol=1e-6)
 
 
 def test_batch_norm_state_dict_round_trips_between_train_and_eval():

@@ -98,7 +98,9 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1
             factor = 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
-            mean = self.running_mean.view(n, d)[:, 0].contiguous()  # per field; batch_norm updates it in place
+            # per field, a copy (a view of running_mean when n or d is 1 would be saved for backward and then
+            # overwritten below); batch_norm updates it in place
+            mean = self.running_mean.view(n, d)[:, 0].clone()
             out = torch.nn.functional.batch_norm(fields, mean, self.running_var, self.weight, bias, True, factor, self.eps)
             with torch.no_grad():
                 self.running_mean.copy_(mean.repeat_interleave(d))
