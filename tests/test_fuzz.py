@@ -120,13 +120,28 @@ def _build_and_run(data, name: str, make, grid: bool) -> None:
     module.train(data.draw(st.booleans()))
     in_type = module.in_type
     x = data.draw(tensors(in_type.size, in_type.gspace.dimensionality, grid))
+    if x.is_floating_point():
+        x.requires_grad_()
     out = documented(f"{name}.forward", lambda: module(GeometricTensor(x, in_type)))
     _check_finite_out([x], out)
+    _check_backward(x, out)
 
 
 def _check_finite_out(inputs, out):
     if out is not None and all(_finite(t) for t in inputs):
         assert _finite(out.tensor if isinstance(out, GeometricTensor) else out), "finite input, non-finite output"
+
+
+def _check_backward(x: torch.Tensor, out) -> None:
+    """A finite float input that gave an output also differentiates (in the mode drawn, so batch
+    norms update their running statistics on the way): backward runs, the input's gradient is finite."""
+    if out is None or not x.requires_grad or not _finite(x):
+        return
+    y = out.tensor if isinstance(out, GeometricTensor) else out
+    if not y.requires_grad:
+        return
+    grad, = torch.autograd.grad((y * torch.randn_like(y)).sum(), x, allow_unused=True)
+    assert grad is None or _finite(grad), "finite input and output, non-finite input gradient"
 
 
 # ---------------------------------------------------------------- field types and tensors
