@@ -93,10 +93,36 @@ def test_training_scales_the_outputs_to_unit_root_mean_square(float64):
     x = random_input(SCALARS, spatial_shape=(6, 6, 6), batch=4)
     out = chirality.train()(x).tensor
     assert torch.allclose(out.square().mean(0), torch.ones(2, dtype=torch.float64))
-    rms = chirality.triple_products.running_rms
-    assert ((rms > 0) & (rms < 1)).all()  # halfway from 1 to a scale far below it
     out.sum().backward()
     assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in chirality.parameters())
+    # the first batch sets the running scale (the raw products here are far below one), so eval
+    # mode gives the training outputs from the first step on; the next batches move it by momentum
+    raw = chirality.triple_products.running_rms.clone()
+    assert (raw < 1e-2).all()
+    assert torch.allclose(chirality.eval()(x).tensor, out)
+    y = random_input(SCALARS, spatial_shape=(6, 6, 6), batch=4)
+    chirality.train()(y)
+    torch.testing.assert_close(chirality.triple_products.running_rms,
+                               0.5 * raw + 0.5 * _batch_rms(chirality.triple_products, y.tensor))
+
+
+def _batch_rms(triple_products, x):
+    """The root mean square of the unscaled outputs over the batch ``x``."""
+    scale = triple_products.running_rms.clone()
+    raw = triple_products.eval()(x) * scale
+    triple_products.train()
+    return raw.square().mean(0).sqrt()
+
+
+def test_a_checkpoint_without_the_batch_count_loads_as_already_scaled(float64):
+    chirality = ScaleSpaceChirality(SCALARS, fields=2)
+    chirality.train()(random_input(SCALARS, spatial_shape=(5, 5, 5), batch=3))
+    state = chirality.state_dict()
+    del state["triple_products.num_batches_tracked"]
+    restored = ScaleSpaceChirality(SCALARS, fields=2)
+    restored.load_state_dict(state)
+    assert int(restored.triple_products.num_batches_tracked) == 1
+    torch.testing.assert_close(restored.triple_products.running_rms, chirality.triple_products.running_rms)
 
 
 def test_bad_input():

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from eqgraph import gspaces
-from eqgraph.models import SteerableCNN
+from eqgraph.models import SteerableCNN, SteerableCNN3d
 from eqgraph.nn import IIDBatchNorm, update_batch_norm
 
 
@@ -48,6 +48,23 @@ def test_cumulative_over_batches_and_momentum_restored():
     for a, b in zip(norms, [m for m in whole.modules() if isinstance(m, IIDBatchNorm)]):
         # the average of two half-batch means is the whole batch's mean
         torch.testing.assert_close(a.running_mean, b.running_mean, rtol=1e-10, atol=1e-12)
+
+
+def test_the_handedness_scale_is_recomputed_too():
+    """SteerableCNN3d(handedness=True) normalises its ScaleSpaceChirality invariants by a running
+    root mean square: recomputed with the batch norms, so eval mode matches training mode."""
+    torch.manual_seed(0)
+    model = SteerableCNN3d("SO3", num_classes=3, channels=(2,), handedness=True).double()
+    volumes = torch.randn(6, 1, 8, 8, 8, dtype=torch.float64)
+    scale = model.readout.handedness.triple_products
+    with torch.no_grad():
+        model(volumes)
+        scale.running_rms.mul_(1e3)  # a scale that lags, as after unsteady training
+        batch_statistics = copy.deepcopy(model).train()(volumes)
+        update_batch_norm(model, [volumes])
+        assert scale.momentum == 0.1
+        model.eval()
+        assert _relative(model(volumes), batch_statistics) < 5e-3
 
 
 def test_torch_batch_norms_as_torch_update_bn():

@@ -5,13 +5,15 @@ from typing import Iterable
 
 import torch
 
+from ..pooling.scale_space_triple_products import ScaleSpaceTripleProducts
 from .field_batch_norm import FieldBatchNorm
 
 
 @torch.no_grad()
 def update_batch_norm(model: torch.nn.Module, batches: Iterable) -> int:
     r"""Recompute the running mean and variance of every batch normalisation in ``model`` (eqgraph's
-    field batch norms and ``torch.nn`` ones) as the cumulative average over ``batches`` at the
+    field batch norms and ``torch.nn`` ones), and the running root mean square of every
+    :class:`~eqgraph.nn.ScaleSpaceChirality`, as the cumulative average over ``batches`` at the
     model's current weights, as ``torch.optim.swa_utils.update_bn`` does for ``torch.nn`` alone.
 
     Running statistics are moving averages of batches seen while the weights changed; when a
@@ -26,7 +28,8 @@ def update_batch_norm(model: torch.nn.Module, batches: Iterable) -> int:
     Returns:
         The number of batches used.
     """
-    norms = [m for m in model.modules() if isinstance(m, (FieldBatchNorm, torch.nn.modules.batchnorm._BatchNorm))]
+    norms = [m for m in model.modules()
+             if isinstance(m, (FieldBatchNorm, torch.nn.modules.batchnorm._BatchNorm, ScaleSpaceTripleProducts))]
     untracked = [type(m).__name__ for m in norms if not m.track_running_stats]
     if not norms or untracked:
         raise ValueError(f"update_batch_norm needs batch norms that track running statistics; the model has "

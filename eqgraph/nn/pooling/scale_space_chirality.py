@@ -36,7 +36,8 @@ class ScaleSpaceChirality(EquivariantModule):
         fields: invariants out.
         gradient_scales: the widths :math:`\sigma_k` of the gradients, in voxels.
         weight_scales: the widths :math:`\tau_k` of the weights, in voxels.
-        momentum: of the running root mean square.
+        momentum: of the running root mean square, which the first training batch sets (None: a
+            cumulative average; :func:`~eqgraph.nn.update_batch_norm` recomputes it).
 
     Shapes:
         - **input:** :math:`(B, C, D, H, W)`, or nodes :math:`(N, C)` with coordinates in voxels
@@ -45,7 +46,7 @@ class ScaleSpaceChirality(EquivariantModule):
     """
 
     def __init__(self, in_type: FieldType, fields: int = 4, gradient_scales: Sequence[float] = (1.5, 2.0, 3.0, 4.5),
-                 weight_scales: Sequence[float] = (0.5, 1.0, 2.0), momentum: float = 0.1):
+                 weight_scales: Sequence[float] = (0.5, 1.0, 2.0), momentum: float | None = 0.1):
         super().__init__()
         name = type(self).__name__
         gs = in_type.gspace

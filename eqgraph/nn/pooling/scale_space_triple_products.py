@@ -20,15 +20,17 @@ class ScaleSpaceTripleProducts(torch.nn.Module):
         \quad a_f = \sum_{c, k} A_{f c k}\, \nabla G_{\sigma_k} * \rho_c,
 
     (:math:`b_f, c_f` likewise), divided by a root mean square :math:`r_f` of :math:`t_f` (over
-    the batch in training, its running average otherwise). What
-    :class:`ScaleSpaceChirality` computes, and exports to with its weights fixed.
+    the batch in training, its running average otherwise: set by the first training batch, since
+    the raw products can be many orders of magnitude from one, then a moving average with
+    ``momentum``, or the cumulative average with ``momentum=None`` as :func:`update_batch_norm`
+    uses). What :class:`ScaleSpaceChirality` computes, and exports to with its weights fixed.
 
     Args:
         weight_mixing: ``[F, C, len(weight_scales)]``, :math:`S`.
         vector_mixing: ``[3, F, C, len(gradient_scales)]``, :math:`A, B, C`.
         gradient_scales, weight_scales: :math:`\sigma_k, \tau_k` in voxels (or coordinate units).
         running_rms: ``[F]``, the scale :math:`r_f` in eval mode.
-        momentum: of the running root mean square.
+        momentum: of the running root mean square (None: a cumulative average).
 
     Shapes:
         - **input:** :math:`(B, C, D, H, W)`, or nodes :math:`(N, C)` with ``coords``
@@ -37,7 +39,7 @@ class ScaleSpaceTripleProducts(torch.nn.Module):
     """
 
     def __init__(self, weight_mixing: torch.Tensor, vector_mixing: torch.Tensor, gradient_scales: Sequence[float],
-                 weight_scales: Sequence[float], running_rms: torch.Tensor, momentum: float = 0.1):
+                 weight_scales: Sequence[float], running_rms: torch.Tensor, momentum: float | None = 0.1):
         super().__init__()
         for name, value in (("weight_mixing", weight_mixing), ("vector_mixing", vector_mixing)):
             if isinstance(value, torch.nn.Parameter):  # trained (ScaleSpaceChirality's), else fixed (its export)
@@ -46,7 +48,8 @@ class ScaleSpaceTripleProducts(torch.nn.Module):
                 self.register_buffer(name, value)
         self.gradient_scales, self.weight_scales = tuple(gradient_scales), tuple(weight_scales)
         self.register_buffer("running_rms", running_rms)
-        self.momentum = momentum
+        self.register_buffer("num_batches_tracked", torch.tensor(0, dtype=torch.long))
+        self.momentum, self.track_running_stats = momentum, True  # what update_batch_norm sets and checks
         for k, sigma in enumerate(self.gradient_scales):
             g, dg = gaussian_taps(sigma)
             self.register_buffer(f"gradient_taps_{k}", torch.stack([g, dg]).to(running_rms.dtype), persistent=False)
@@ -76,8 +79,16 @@ class ScaleSpaceTripleProducts(torch.nn.Module):
             return self.running_rms
         rms = t.square().mean(0).add(torch.finfo(t.dtype).tiny).sqrt()
         with torch.no_grad():
-            self.running_rms.lerp_(rms.detach(), self.momentum)
+            self.num_batches_tracked += 1
+            count = int(self.num_batches_tracked)
+            factor = 1.0 / count if self.momentum is None or count == 1 else self.momentum
+            self.running_rms.lerp_(rms.detach(), factor)
         return rms
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # checkpoints from before the count was tracked: their running scale is already set
+        state_dict.setdefault(prefix + "num_batches_tracked", torch.tensor(1, dtype=torch.long))
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def _filtered_grid(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``[B, C, Kw, *S]`` Gaussians and ``[B, C, Kg, 3, *S]`` gradients of the volumes."""
