@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import time
 from pathlib import Path
 
@@ -77,12 +78,17 @@ def cube_rotations() -> list[torch.Tensor]:
     return [m for m in signed if torch.det(m) > 0]
 
 
-def train(model, draw_inputs, labels, steps: int, lr: float = 3e-3) -> float:
-    """Adam on cross-entropy, on a batch ``draw_inputs()`` draws for every step."""
+def train(model, draw_inputs, labels, steps: int, lr: float = 3e-3, schedule: str = "constant") -> float:
+    """Adam on cross-entropy, on a batch ``draw_inputs()`` draws for every step, at a constant
+    learning rate or one annealed from ``lr`` to 0 by a cosine (``schedule="cosine"``)."""
+    if schedule not in ("constant", "cosine"):
+        raise ValueError(f"schedule must be 'constant' or 'cosine', got {schedule!r}")
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     start = time.process_time()
     model.train()
-    for _ in range(steps):
+    for step in range(steps):
+        if schedule == "cosine":
+            optimizer.param_groups[0]["lr"] = lr * 0.5 * (1 + math.cos(math.pi * step / steps))
         loss = F.cross_entropy(model(draw_inputs()), labels)
         optimizer.zero_grad()
         loss.backward()
@@ -120,6 +126,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--blob-width", type=float, default=BLOB_WIDTH, help="the voxel blobs' sigma in cube sides")
     parser.add_argument("--voxel-lr", type=float, default=1e-2, help="the voxel model's Adam learning rate")
     parser.add_argument("--voxel-steps", type=int, default=None, help="the voxel model's training steps (default --steps)")
+    parser.add_argument("--voxel-schedule", default="constant", choices=["constant", "cosine"],
+                        help="the voxel model's learning rate: constant, or annealed to 0 by a cosine over its steps")
     parser.add_argument("--voxel-shift", type=float, default=0.0,
                         help="shift the voxel model's training shapes by up to this many voxels (random, every step)")
     parser.add_argument("--handedness", action="store_true",
@@ -162,7 +170,7 @@ def main(argv=None) -> dict:
                             for s, t in zip(shapes, offsets)])
 
     voxel_steps = args.voxel_steps or args.steps
-    seconds = train(model, volumes, labels, voxel_steps, lr=args.voxel_lr)
+    seconds = train(model, volumes, labels, voxel_steps, lr=args.voxel_lr, schedule=args.voxel_schedule)
     # the running statistics of the last steps lag the final weights: recompute them at those weights
     update_batch_norm(model, [torch.stack([voxelise(s, args.grid, args.voxels_per_cube, args.blob_width) for s in shapes])])
     with torch.no_grad():

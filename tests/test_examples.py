@@ -85,3 +85,30 @@ def test_glyph_training_cosine_schedule_anneals_to_zero(monkeypatch):
             assert all(a > b for a, b in zip(rates, rates[1:])) and rates[-1] < 2e-5
     with pytest.raises(ValueError, match="schedule 'constant' or 'cosine'"):
         glyphs.train(model, images, labels, seed=0, epochs=1, schedule="linear")
+
+
+def test_tetris_training_cosine_schedule_anneals_to_zero(monkeypatch):
+    spec = importlib.util.spec_from_file_location("tetris", ROOT / "examples" / "tetris.py")
+    tetris = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tetris)
+    rates = []
+
+    class RecordingAdam(torch.optim.Adam):
+        def step(self, closure=None):
+            rates.append(self.param_groups[0]["lr"])
+            return super().step(closure)
+
+    monkeypatch.setattr(torch.optim, "Adam", RecordingAdam)
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 2)
+    inputs, labels = torch.randn(4, 3), torch.tensor([0, 1, 0, 1])
+    for schedule in ("constant", "cosine"):
+        rates.clear()
+        tetris.train(model, lambda: inputs, labels, 8, lr=1e-2, schedule=schedule)
+        assert len(rates) == 8 and rates[0] == 1e-2
+        if schedule == "constant":
+            assert rates == [1e-2] * 8
+        else:
+            assert all(a > b for a, b in zip(rates, rates[1:])) and rates[-1] < 1e-3
+    with pytest.raises(ValueError, match="schedule must be 'constant' or 'cosine', got 'linear'"):
+        tetris.train(model, lambda: inputs, labels, 1, schedule="linear")
