@@ -60,10 +60,17 @@ def test_tetris_voxel_model_with_handedness_runs_small(tmp_path):
     assert "PointCloudClassifier" not in done.stdout
 
 
-def test_glyph_training_cosine_schedule_anneals_to_zero(monkeypatch):
-    spec = importlib.util.spec_from_file_location("rotated_glyphs", ROOT / "examples" / "rotated_glyphs.py")
-    glyphs = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(glyphs)
+def _example(name: str):
+    """The script ``examples/<name>.py`` imported as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def learning_rates(monkeypatch):
+    """The learning rate of every Adam step taken while the test runs."""
     rates = []
 
     class RecordingAdam(torch.optim.Adam):
@@ -72,43 +79,38 @@ def test_glyph_training_cosine_schedule_anneals_to_zero(monkeypatch):
             return super().step(closure)
 
     monkeypatch.setattr(torch.optim, "Adam", RecordingAdam)
+    return rates
+
+
+def _check_schedule(rates: list, schedule: str, steps: int, lr: float, last_below: float) -> None:
+    assert len(rates) == steps and rates[0] == lr
+    if schedule == "constant":
+        assert rates == [lr] * steps
+    else:
+        assert all(a > b for a, b in zip(rates, rates[1:])) and rates[-1] < last_below
+
+
+def test_glyph_training_cosine_schedule_anneals_to_zero(learning_rates):
+    glyphs = _example("rotated_glyphs")
     torch.manual_seed(0)
     model = glyphs.plain_cnn([2, 2], 10, kernel_size=3)
     images, labels = torch.randn(64, 1, 8, 8), torch.randint(0, 10, (64,))
     for schedule in ("constant", "cosine"):
-        rates.clear()
+        learning_rates.clear()
         glyphs.train(model, images, labels, seed=0, epochs=4, batch_size=16, lr=1e-3, schedule=schedule)
-        assert len(rates) == 16 and rates[0] == 1e-3
-        if schedule == "constant":
-            assert rates == [1e-3] * 16
-        else:
-            assert all(a > b for a, b in zip(rates, rates[1:])) and rates[-1] < 2e-5
+        _check_schedule(learning_rates, schedule, 16, 1e-3, 2e-5)
     with pytest.raises(ValueError, match="schedule 'constant' or 'cosine'"):
         glyphs.train(model, images, labels, seed=0, epochs=1, schedule="linear")
 
 
-def test_tetris_training_cosine_schedule_anneals_to_zero(monkeypatch):
-    spec = importlib.util.spec_from_file_location("tetris", ROOT / "examples" / "tetris.py")
-    tetris = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tetris)
-    rates = []
-
-    class RecordingAdam(torch.optim.Adam):
-        def step(self, closure=None):
-            rates.append(self.param_groups[0]["lr"])
-            return super().step(closure)
-
-    monkeypatch.setattr(torch.optim, "Adam", RecordingAdam)
+def test_tetris_training_cosine_schedule_anneals_to_zero(learning_rates):
+    tetris = _example("tetris")
     torch.manual_seed(0)
     model = torch.nn.Linear(3, 2)
     inputs, labels = torch.randn(4, 3), torch.tensor([0, 1, 0, 1])
     for schedule in ("constant", "cosine"):
-        rates.clear()
+        learning_rates.clear()
         tetris.train(model, lambda: inputs, labels, 8, lr=1e-2, schedule=schedule)
-        assert len(rates) == 8 and rates[0] == 1e-2
-        if schedule == "constant":
-            assert rates == [1e-2] * 8
-        else:
-            assert all(a > b for a, b in zip(rates, rates[1:])) and rates[-1] < 1e-3
+        _check_schedule(learning_rates, schedule, 8, 1e-2, 1e-3)
     with pytest.raises(ValueError, match="schedule must be 'constant' or 'cosine', got 'linear'"):
         tetris.train(model, lambda: inputs, labels, 1, schedule="linear")
