@@ -12,6 +12,7 @@ from ..constant_buffers import ConstantBuffers
 from ..equivariant_module import EquivariantModule
 from ..init import generalized_he_init
 from ..trivial_bias import trivial_bias_expansion
+from .fast_conv2d import fast_conv2d
 from .layout import KernelLayout, check_field_types
 from .stencil_expansion import StencilExpansion
 
@@ -140,7 +141,7 @@ class RdConv(ConstantBuffers, EquivariantModule):
         if self.transposed:
             conv_t = F.conv_transpose2d if d == 2 else F.conv_transpose3d
             return conv_t(x, filter, bias, self.stride, self.padding, self.output_padding, self.groups, self.dilation)
-        conv = F.conv2d if d == 2 else F.conv3d
+        conv = fast_conv2d if d == 2 else F.conv3d
         padding = self.padding
         if self.padding_mode != "zeros":
             x = F.pad(x, [p for p in reversed(self.padding) for _ in range(2)], mode=self.padding_mode)
