@@ -85,6 +85,25 @@ def test_steerable_cnn_on_the_image_graph_gives_the_image_logits(group, pooling)
     assert partial.shape == (2, 3) and torch.isfinite(partial).all()
 
 
+
+@pytest.mark.parametrize("gspace, spatial", [("rot2dOnR2", (10, 12)), ("rot2dOnR2", (9, 7)), ("rot3dOnR3", (6, 8, 4))])
+def test_grid_graph_pool_blurs_and_averages_in_one_convolution(gspace, spatial):
+    from eqgraph import gspaces
+    from eqgraph.models import GridGraphPool
+
+    gs = getattr(gspaces, gspace)(4) if gspace == "rot2dOnR2" else getattr(gspaces, gspace)(1)
+    field = gs.type(*[gs.regular_repr if gspace == "rot2dOnR2" else gs.irrep(1)] * 2)
+    pool = GridGraphPool(field, "antialiased").double()
+    x = GeometricTensor(image_batch(spatial, channels=field.size, dtype=torch.float64), field)
+    two_steps = pool.pool(pool.blur(x)).tensor
+    fused = pool(x).tensor
+    assert fused.shape == two_steps.shape
+    assert torch.allclose(fused, two_steps, atol=1e-12)
+    assert pool.blurred_cells.shape == (6,) * len(spatial)
+    assert torch.allclose(pool.export()(x.tensor), two_steps, atol=1e-12)
+    with pytest.raises(ValueError, match="too small for the window"):
+        pool(GeometricTensor(torch.zeros(1, field.size, *(1,) * len(spatial), dtype=torch.float64), field))
+
 def test_steerable_cnn_bad_input():
     model = SteerableCNN("C4", in_channels=3, num_classes=2, channels=(2, 2, 2))
     with pytest.raises(ValueError, match="built for 3 input channels, got 1"):

@@ -37,7 +37,7 @@ class PointwiseAvgPoolAntialiased(ConstantBuffers, EquivariantModule):
         size = 2 * int(math.ceil(3 * sigma)) + 1
         self.stride = stride
         self.padding = (size - 1) // 2 if padding is None else padding
-        self.register_constant("blur", _gaussian(size, sigma, self.d))
+        self.register_constant("blur", gaussian_stencil(size, sigma, self.d))
 
     def _blur(self, x: torch.Tensor, stride: int) -> torch.Tensor:
         channels = x.shape[1]
@@ -102,7 +102,8 @@ class PointwiseMaxPoolAntialiased(PointwiseAvgPoolAntialiased):
         return torch.nn.Sequential(pool(self.kernel_size, stride=1, padding=self.max_padding), self._exported_blur())
 
 
-def _gaussian(size: int, sigma: float, d: int) -> np.ndarray:
+def gaussian_stencil(size: int, sigma: float, d: int) -> np.ndarray:
+    """The centred isotropic Gaussian of standard deviation ``sigma`` on a ``size^d`` stencil, summing to 1."""
     distances = (grid_positions((size,) * d) ** 2).sum(1).reshape((size,) * d)
     kernel = np.exp(-distances / (2 * sigma ** 2))
     return kernel / kernel.sum()
