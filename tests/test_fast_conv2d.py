@@ -95,6 +95,17 @@ def test_falls_back_to_conv2d_exactly(case):
     assert out.grad_fn is None or "NNPACK" not in type(out.grad_fn).__name__
 
 
+def test_torch_func_transforms_take_conv2d():
+    x, filter, bias = _inputs(3, 4, 16, 3)
+    x, filter = x.detach(), filter.detach()
+    grad = torch.func.grad(lambda w: fast_conv2d(x, w, None, 1, 1).square().sum())(filter)
+    expected = torch.func.grad(lambda w: F.conv2d(x, w, None, 1, 1).square().sum())(filter)
+    assert torch.equal(grad, expected)
+    filter.requires_grad_()
+    batched = torch.func.vmap(lambda image: fast_conv2d(image[None], filter, bias, 1, 1))(x)
+    assert batched.shape == (3, 1, 4, 16, 16)
+
+
 def test_r2conv_trains_through_nnpack_and_stays_equivariant():
     gs = gspaces.rot2dOnR2(4)
     conv = R2Conv(gs.type(*[gs.regular_repr] * 2), gs.type(*[gs.regular_repr] * 3), 3, padding=1)
