@@ -131,3 +131,26 @@ def test_grid_symmetric_fourier_sampling_is_exact_under_the_grid_rotations(gspac
         errors[symmetric] = max(e for _, e in assert_equivariant(module, grid_symmetries(gspace), atol=10, input=x))
     assert errors[True] < 1e-12
     assert errors[False] > 1e-6  # 150 spiral or equally spaced samples (150 % 4 != 0) miss the grid rotations
+
+
+@pytest.mark.parametrize("grad", [False, True], ids=["eval", "training"])
+def test_fourier_nonlinearity_in_chunks_gives_the_unchunked_numbers(monkeypatch, grad, float64):
+    from eqgraph.nn.nonlinearities import sampled_pointwise
+
+    gs = gspaces.rot3dOnR3(1)
+    module = FourierELU(gs, 3, gs.irreps, N=60)
+    x = random_input(module.in_type, spatial_shape=(4, 3, 5), batch=2)
+    x.tensor.requires_grad_(grad)
+    whole = module(x).tensor
+    assert len(module.sampling) * 2 * 4 * 3 * 5 * 3 <= sampled_pointwise.CHUNK_SAMPLES  # one chunk above
+    monkeypatch.setattr(sampled_pointwise, "CHUNK_SAMPLES", 7 * len(module.sampling))  # 7 fields per chunk
+    chunked = module(x).tensor
+    assert torch.allclose(chunked, whole, atol=1e-12)
+    if grad:
+        weights = torch.randn_like(whole)
+        first, = torch.autograd.grad((chunked * weights).sum(), x.tensor, create_graph=True)
+        expected, = torch.autograd.grad((whole * weights).sum(), x.tensor, create_graph=True)
+        assert torch.allclose(first, expected, atol=1e-12)
+        second, = torch.autograd.grad(first.square().sum(), x.tensor)
+        expected_second, = torch.autograd.grad(expected.square().sum(), x.tensor)
+        assert torch.allclose(second, expected_second, atol=1e-10)

@@ -16,6 +16,8 @@ import functools
 import torch
 import torch.nn.functional as F
 
+from ..transforms import inside_transform
+
 #: Below this many output pixels per image, oneDNN's direct convolution is the faster one
 #: (measured on 7 x 7 and 14 x 14 maps, 32 to 96 channels, batch 32, one thread).
 MIN_PIXELS = 14 * 14
@@ -34,7 +36,7 @@ def fast_conv2d_applies(x: torch.Tensor, filter: torch.Tensor, stride=1, padding
     ``torch.compile`` and ``torch.func`` transforms, float32 on the CPU, stride and dilation 1,
     no groups, a stencil of at most 16 whose padding keeps the input gradient a convolution, and
     maps of at least 14 x 14 output pixels."""
-    if not (torch.is_grad_enabled() and (x.requires_grad or filter.requires_grad)) or _transformed():
+    if not (torch.is_grad_enabled() and (x.requires_grad or filter.requires_grad)) or inside_transform():
         return False
     if x.device.type != "cpu" or x.dtype != torch.float32 or filter.dtype != torch.float32 or x.dim() != 4:
         return False
@@ -70,13 +72,6 @@ def fast_conv2d(x: torch.Tensor, filter: torch.Tensor, bias: torch.Tensor | None
     if fast_conv2d_applies(x, filter, stride, padding, dilation, groups):
         return _NNPACKConv2d.apply(x, filter, bias, _pair(padding))
     return F.conv2d(x, filter, bias, stride, padding, dilation, groups)
-
-
-def _transformed() -> bool:
-    """Inside ``torch.compile`` or a ``torch.func`` transform (``grad``, ``vmap``, ...), which take
-    ``conv2d`` but not this autograd function."""
-    functorch_active = getattr(torch._C, "_are_functorch_transforms_active", lambda: False)
-    return torch.compiler.is_compiling() or functorch_active()
 
 
 def _pair(value) -> tuple[int, int]:
