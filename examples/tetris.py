@@ -11,7 +11,7 @@ the volume's Gaussian-smoothed gradients, ``eqgraph.nn.ScaleSpaceChirality``). B
 the voxel model's batch-norm statistics are recomputed at its final weights
 (``update_batch_norm``). The README's voxel runs at 100% on three of four seeds: ``--grid 22
 --voxels-per-cube 3 --kernel-size 7 --voxel-channels 3 6 --kernel-frequency 2 --pooling antialiased
---voxel-steps 600 --voxel-schedule cosine --rotations 25 --voxels-only --handedness`` (about 35
+--voxel-steps 600 --voxel-schedule cosine --rotations 25 --voxels-only --handedness`` (about 25
 CPU minutes).
 
     python examples/tetris.py [--rotations 100] [--steps 300]
