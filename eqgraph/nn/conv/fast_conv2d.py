@@ -3,8 +3,8 @@ r"""Training-time 2D convolution through NNPACK's fast (Winograd and FFT) algori
 On CPUs, ``torch.nn.functional.conv2d`` runs oneDNN's direct convolution. NNPACK, compiled into
 PyTorch's CPU builds, computes the same stride-1 convolution with Winograd transforms (3 x 3
 stencils) or FFTs (larger ones), in 0.45x (28 x 28 maps) to 0.65x (14 x 14) of oneDNN's time on
-an image network's feature maps. PyTorch only picks it when no gradient is needed and oneDNN is switched
-off, and its gradient runs oneDNN again. :func:`fast_conv2d` uses NNPACK for the forward pass
+an image network's feature maps. PyTorch only picks it when no gradient is needed and oneDNN is
+switched off, and its gradient runs oneDNN again. :func:`fast_conv2d` uses NNPACK for the forward pass
 and for the gradient of the input (a convolution of the output gradient with the flipped,
 transposed filter), and oneDNN for the gradient of the filter. The backward pass is built from
 differentiable operations, so second derivatives work.
