@@ -7,14 +7,13 @@ from typing import Sequence
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from scipy.signal import convolve
 
 from ..fields import FieldType, GeometricTensor
 from ..graph import PooledCells, grid_stencil, pool_grid_cells
 from ..nn import EquivariantModule, PointwiseAvgPool, PointwiseAvgPoolAntialiased
 from ..nn.constant_buffers import ConstantBuffers
-from ..nn.pooling.antialiased import gaussian_stencil
+from ..nn.pooling.antialiased import depthwise_stencil, frozen_depthwise_conv, gaussian_stencil
 from ..nn.pooling.spatial_pool import check_pooled_size
 
 POOLINGS = ("average", "antialiased")
@@ -70,11 +69,7 @@ class GridGraphPool(ConstantBuffers, EquivariantModule):
         self.check_type(x)
         self.check_grid(x, "pools pixels or voxels")
         check_pooled_size(self, tuple(x.shape[2:]), dict(kernel_size=2))
-        stencil, channels = self.blurred_cells, x.shape[1]
-        conv = F.conv2d if stencil.dim() == 2 else F.conv3d
-        pooled = conv(x.tensor, stencil.expand(channels, 1, *stencil.shape), stride=2, padding=self.blur.padding,
-                      groups=channels)
-        return GeometricTensor(pooled, self.out_type)
+        return GeometricTensor(depthwise_stencil(x.tensor, self.blurred_cells, 2, self.blur.padding), self.out_type)
 
     def forward_graph(self, x: GeometricTensor, batch: torch.Tensor, grid_shape: Sequence[int]) -> PooledCells:
         """The pooling on node features with coords at the centred coordinates of ``grid_shape``."""
@@ -99,12 +94,7 @@ class GridGraphPool(ConstantBuffers, EquivariantModule):
         stride 2 holding the blurred cell stencil."""
         if self.blur is None:
             return self.pool.export()
-        channels, stencil = self.in_type.size, self.blurred_cells
-        conv_class = torch.nn.Conv2d if stencil.dim() == 2 else torch.nn.Conv3d
-        conv = conv_class(channels, channels, stencil.shape[0], stride=2, padding=self.blur.padding, groups=channels,
-                          bias=False, dtype=stencil.dtype, device=stencil.device)
-        conv.weight.requires_grad_(False).copy_(stencil.expand(channels, 1, *stencil.shape))
-        return conv
+        return frozen_depthwise_conv(self.blurred_cells, self.in_type.size, 2, self.blur.padding)
 
     def extra_repr(self) -> str:
         return f"{self.kind}" + (f", sigma={self.sigma}" if self.blur is not None else "")

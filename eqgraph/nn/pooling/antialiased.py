@@ -40,10 +40,7 @@ class PointwiseAvgPoolAntialiased(ConstantBuffers, EquivariantModule):
         self.register_constant("blur", gaussian_stencil(size, sigma, self.d))
 
     def _blur(self, x: torch.Tensor, stride: int) -> torch.Tensor:
-        channels = x.shape[1]
-        weight = self.blur.expand(channels, 1, *self.blur.shape)
-        conv = F.conv2d if self.d == 2 else F.conv3d
-        return conv(x, weight, stride=stride, padding=self.padding, groups=channels)
+        return depthwise_stencil(x, self.blur, stride, self.padding)
 
     def forward(self, input: GeometricTensor) -> GeometricTensor:
         self.check_type(input)
@@ -58,12 +55,7 @@ class PointwiseAvgPoolAntialiased(ConstantBuffers, EquivariantModule):
         return self._exported_blur()
 
     def _exported_blur(self) -> torch.nn.Module:
-        channels, size = self.in_type.size, self.blur.shape[0]
-        conv_class = torch.nn.Conv2d if self.d == 2 else torch.nn.Conv3d
-        conv = conv_class(channels, channels, size, stride=self.stride, padding=self.padding, groups=channels,
-                          bias=False, dtype=self.blur.dtype, device=self.blur.device)
-        conv.weight.requires_grad_(False).copy_(self.blur.expand(channels, 1, *self.blur.shape))
-        return conv
+        return frozen_depthwise_conv(self.blur, self.in_type.size, self.stride, self.padding)
 
 
 class PointwiseMaxPoolAntialiased(PointwiseAvgPoolAntialiased):
@@ -100,6 +92,22 @@ class PointwiseMaxPoolAntialiased(PointwiseAvgPoolAntialiased):
         """``MaxPool2d``/``MaxPool3d`` at stride 1, then the blur as a frozen depthwise convolution."""
         pool = torch.nn.MaxPool2d if self.d == 2 else torch.nn.MaxPool3d
         return torch.nn.Sequential(pool(self.kernel_size, stride=1, padding=self.max_padding), self._exported_blur())
+
+
+def depthwise_stencil(x: torch.Tensor, stencil: torch.Tensor, stride: int, padding: int) -> torch.Tensor:
+    """``stencil`` (``[k] * d``) applied to every channel of the grid ``x`` on its own."""
+    channels = x.shape[1]
+    conv = F.conv2d if stencil.dim() == 2 else F.conv3d
+    return conv(x, stencil.expand(channels, 1, *stencil.shape), stride=stride, padding=padding, groups=channels)
+
+
+def frozen_depthwise_conv(stencil: torch.Tensor, channels: int, stride: int, padding: int) -> torch.nn.Module:
+    """:func:`depthwise_stencil` as a plain ``Conv2d``/``Conv3d`` whose weights take no gradient."""
+    conv_class = torch.nn.Conv2d if stencil.dim() == 2 else torch.nn.Conv3d
+    conv = conv_class(channels, channels, stencil.shape[0], stride=stride, padding=padding, groups=channels,
+                      bias=False, dtype=stencil.dtype, device=stencil.device)
+    conv.weight.requires_grad_(False).copy_(stencil.expand(channels, 1, *stencil.shape))
+    return conv
 
 
 def gaussian_stencil(size: int, sigma: float, d: int) -> np.ndarray:
