@@ -122,6 +122,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--pooling", default="average", choices=["average", "antialiased"],
                         help="the voxel model's pooling between stages (antialiased: blurred first; on 12^3 voxels "
                              "it blurs the shapes away)")
+    parser.add_argument("--feature-blur", type=float, default=None,
+                        help="the voxel model's Gaussian blur (sigma in voxels) before every convolution after the "
+                             "first (default: none)")
     parser.add_argument("--grid", type=int, default=GRID, help="voxels along each side")
     parser.add_argument("--voxels-per-cube", type=float, default=VOXELS_PER_CUBE, help="voxels along a cube's side")
     parser.add_argument("--blob-width", type=float, default=BLOB_WIDTH, help="the voxel blobs' sigma in cube sides")
@@ -162,7 +165,8 @@ def main(argv=None) -> dict:
     model = SteerableCNN3d(args.voxel_group, num_classes=len(SHAPES), channels=args.voxel_channels,
                            kernel_size=args.kernel_size,
                            maximum_frequency=args.voxel_frequency, kernel_frequency=args.kernel_frequency,
-                           fourier_samples=args.fourier_samples, pooling=args.pooling, handedness=args.handedness)
+                           fourier_samples=args.fourier_samples, pooling=args.pooling, handedness=args.handedness,
+                           feature_blur=args.feature_blur)
     generator = torch.Generator().manual_seed(args.seed)
 
     def volumes():  # the canonical shapes, each shifted by up to --voxel-shift voxels along every axis

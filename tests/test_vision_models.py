@@ -53,11 +53,13 @@ def test_steerable_cnn_grid_symmetries(group, head, pooling):
     assert_grid_symmetric(model, images, head)
 
 
-@pytest.mark.parametrize("group,pooling", [(g, "average") for g in GROUPS_2D] + [("D4", "antialiased")])
-def test_steerable_cnn_export_matches(group, pooling):
+@pytest.mark.parametrize("group,pooling,feature_blur", [(g, "average", None) for g in GROUPS_2D]
+                         + [("D4", "antialiased", None), ("C8", "antialiased", 0.66)])
+def test_steerable_cnn_export_matches(group, pooling, feature_blur):
     torch.manual_seed(1)
     images = image_batch((8, 8))
-    model = trained_a_little(SteerableCNN(group, num_classes=4, channels=(2, 2), pooling=pooling), images)
+    model = SteerableCNN(group, num_classes=4, channels=(2, 2), pooling=pooling, feature_blur=feature_blur)
+    model = trained_a_little(model, images)
     plain = model.export()
     assert not any(isinstance(m, EquivariantModule) for m in plain.modules())
     with torch.no_grad():
@@ -68,11 +70,13 @@ def test_steerable_cnn_export_matches(group, pooling):
     assert train_keys == set(model.eval().state_dict())
 
 
-@pytest.mark.parametrize("group,pooling", [("C4", "average"), ("O2", "average"), ("C4", "antialiased")])
-def test_steerable_cnn_on_the_image_graph_gives_the_image_logits(group, pooling):
+@pytest.mark.parametrize("group,pooling,feature_blur", [("C4", "average", None), ("O2", "average", None),
+                                                        ("C4", "antialiased", None), ("C4", "antialiased", 0.5)])
+def test_steerable_cnn_on_the_image_graph_gives_the_image_logits(group, pooling, feature_blur):
     torch.manual_seed(2)
     images = image_batch((8, 12), batch=2, dtype=torch.float64)
-    model = SteerableCNN(group, num_classes=3, channels=(2, 2), kernel_size=5, pooling=pooling).double()
+    model = SteerableCNN(group, num_classes=3, channels=(2, 2), kernel_size=5, pooling=pooling,
+                         feature_blur=feature_blur).double()
     model = trained_a_little(model, images)
     positions = torch.as_tensor(grid_positions((8, 12)), dtype=torch.float64).repeat(2, 1)
     nodes = images.flatten(2).transpose(1, 2).reshape(-1, 1)
@@ -104,6 +108,34 @@ def test_grid_graph_pool_blurs_and_averages_in_one_convolution(gspace, spatial):
     with pytest.raises(ValueError, match="too small for the window"):
         pool(GeometricTensor(torch.zeros(1, field.size, *(1,) * len(spatial), dtype=torch.float64), field))
 
+@pytest.mark.parametrize("spatial", [(9, 9), (5, 5, 5)])
+def test_grid_graph_blur_commutes_with_the_grid_and_runs_on_points(spatial):
+    from eqgraph import gspaces
+    from eqgraph.graph import grid_stencil
+    from eqgraph.models import GridGraphBlur
+
+    gs = gspaces.rot2dOnR2(4) if len(spatial) == 2 else gspaces.rot3dOnR3(1)
+    field = gs.type(gs.regular_repr if len(spatial) == 2 else gs.irrep(1), gs.trivial_repr)
+    blur = GridGraphBlur(field, 0.66).double()
+    assert blur.half_width == 2 and abs(float(blur.stencil.sum()) - 1) < 1e-12
+    x = GeometricTensor(image_batch(spatial, channels=field.size, batch=2, dtype=torch.float64), field)
+    y = blur(x)
+    assert y.shape == x.shape and not torch.allclose(y.tensor, x.tensor)
+    for g in grid_symmetries(gs):
+        moved = x.transform(g)
+        assert torch.allclose(blur(moved).tensor, y.transform(g).tensor, atol=1e-12)
+    assert torch.allclose(blur.export()(x.tensor), y.tensor, atol=1e-12)
+    positions = torch.as_tensor(grid_positions(spatial), dtype=torch.float64).repeat(2, 1)
+    batch = torch.arange(2).repeat_interleave(len(positions) // 2)
+    nodes = GeometricTensor(x.tensor.flatten(2).transpose(1, 2).reshape(-1, field.size), field, positions)
+    on_points = blur(nodes, grid_stencil(positions, batch, spatial, blur.half_width)).tensor
+    assert torch.allclose(on_points, y.tensor.flatten(2).transpose(1, 2).reshape(-1, field.size), atol=1e-12)
+    with pytest.raises(ValueError, match="needs a GridStencil of half width 2, got NoneType"):
+        blur(nodes)
+    with pytest.raises(ValueError, match=r"the blur's sigma must be a finite number > 0, got -1"):
+        GridGraphBlur(field, -1)
+
+
 def test_steerable_cnn_bad_input():
     model = SteerableCNN("C4", in_channels=3, num_classes=2, channels=(2, 2, 2))
     with pytest.raises(ValueError, match="built for 3 input channels, got 1"):
@@ -124,16 +156,17 @@ def test_steerable_cnn_bad_input():
         SteerableCNN3d("octa", channels=(2,), handedness=True)
 
 
-@pytest.mark.parametrize("group,head,kernel_frequency,pooling,handedness", [
-    ("SO3", "invariant", None, "average", False), ("SO3", "vector", 1, "antialiased", False),
-    ("SO3", "invariant", 1, "antialiased", True), ("O3", "vector", None, "average", False),
-    ("O3", "invariant", None, "average", True),
-    ("octa", "vector", None, "average", False), ("fullocta", "invariant", 1, "antialiased", False)])
-def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head, kernel_frequency, pooling, handedness):
+@pytest.mark.parametrize("group,head,kernel_frequency,pooling,handedness,feature_blur", [
+    ("SO3", "invariant", None, "average", False, None), ("SO3", "vector", 1, "antialiased", False, None),
+    ("SO3", "invariant", 1, "antialiased", True, None), ("SO3", "invariant", 2, "antialiased", True, 0.66),
+    ("O3", "vector", None, "average", False, None), ("O3", "invariant", None, "average", True, None),
+    ("octa", "vector", None, "average", False, 0.5), ("fullocta", "invariant", 1, "antialiased", False, None)])
+def test_steerable_cnn3d_grid_symmetries_export_and_graph(group, head, kernel_frequency, pooling, handedness,
+                                                          feature_blur):
     torch.manual_seed(3)
     volumes = image_batch((6, 6, 6), batch=2)
     model = SteerableCNN3d(group, num_classes=2, channels=(2, 2), head=head, kernel_frequency=kernel_frequency,
-                           pooling=pooling, handedness=handedness)
+                           pooling=pooling, handedness=handedness, feature_blur=feature_blur)
     model = trained_a_little(model, volumes)
     out = assert_grid_symmetric(model, volumes, head)
     with torch.no_grad():

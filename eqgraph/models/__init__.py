@@ -2,6 +2,7 @@
 property regressors (O(3) message passing in the NequIP/MACE family), steerable CNNs for images
 and volumes that also run on graphs, and a point-cloud classifier, with one-file checkpoints."""
 from .atomic_graph import AtomicGraph, build_atomic_graph, structure_tensors
+from .grid_graph_blur import GridGraphBlur
 from .grid_graph_conv import GridGraphConv
 from .grid_graph_pool import GridGraphPool
 from .interaction import InteractionBlock, SymmetricProduct
@@ -14,5 +15,5 @@ from .steerable_cnn import SteerableCNN, SteerableCNN3d
 from .trunk import AtomicTrunk
 
 __all__ = ["EquivariantPotential", "EquivariantRegressor", "SchNetModel", "SteerableCNN", "SteerableCNN3d", "PointCloudClassifier", "GridGraphConv",
-           "GridGraphPool", "AtomicTrunk", "InteractionBlock", "SymmetricProduct",
+           "GridGraphPool", "GridGraphBlur", "AtomicTrunk", "InteractionBlock", "SymmetricProduct",
            "AtomicGraph", "build_atomic_graph", "structure_tensors", "SavableModel", "atomic_save", "load_checkpoint"]

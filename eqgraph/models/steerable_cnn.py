@@ -63,6 +63,12 @@ class SteerableCNN(SavableModel):
             its own mirror image has none, up to the grid's sampling); for SO(3), triple products of
             the input's Gaussian-smoothed gradients (:class:`~eqgraph.nn.ScaleSpaceChirality`, widths
             of 1.5 to 4.5 voxels), which stay invariant under rotations off the grid's axes.
+        feature_blur: the standard deviation in pixels (voxels) of a Gaussian blur of the input of
+            every convolution after the first (:class:`GridGraphBlur`; None: no blur). The
+            nonlinearities put high frequencies into the feature maps, which a 3x3 (3x3x3) stencil
+            samples differently in every direction off the grid's axes; blurring them first keeps
+            the trained network closer to invariant under those rotations (0.66: tetris voxels,
+            see the README).
 
     Shapes:
         - **input:** :math:`(B, C_{in}, H, W)` (a tensor or a ``GeometricTensor``)
@@ -74,7 +80,7 @@ class SteerableCNN(SavableModel):
     def __init__(self, group: str | GSpace = "C8", in_channels: int = 1, num_classes: int = 10,
                  channels: Sequence[int] = (8, 16, 32), kernel_size: int = 5, head: str = "invariant",
                  maximum_frequency: int = 3, fourier_samples: int | None = None, kernel_frequency: int | None = None,
-                 pooling: str = "average", handedness: bool = False):
+                 pooling: str = "average", handedness: bool = False, feature_blur: float | None = None):
         super().__init__()
         if head not in HEADS:
             raise ValueError(f"head must be one of {HEADS}, got {head!r}")
@@ -87,15 +93,17 @@ class SteerableCNN(SavableModel):
         self.config = dict(group=group, in_channels=in_channels,
                            num_classes=num_classes, channels=list(channels), kernel_size=kernel_size, head=head,
                            maximum_frequency=maximum_frequency, fourier_samples=fourier_samples,
-                           kernel_frequency=kernel_frequency, pooling=pooling, handedness=handedness)
+                           kernel_frequency=kernel_frequency, pooling=pooling, handedness=handedness,
+                           feature_blur=feature_blur)
         fields = FeatureFields(gs, fourier_samples)
         self.gspace, self.head_kind = gs, head
         self.in_type = gs.type(*[gs.trivial_repr] * in_channels)
         types = [fields.type(c) for c in channels]
         self.entries = torch.nn.ModuleList(
             [ConvBlock(self.in_type, types[0], kernel_size, fields, kernel_frequency=kernel_frequency)]
-            + [ConvBlock(a, b, 3, fields, kernel_frequency=kernel_frequency) for a, b in zip(types, types[1:])])
-        self.residuals = torch.nn.ModuleList([ResidualBlock(t, 3, fields, kernel_frequency) for t in types])
+            + [ConvBlock(a, b, 3, fields, kernel_frequency=kernel_frequency, blur=feature_blur)
+               for a, b in zip(types, types[1:])])
+        self.residuals = torch.nn.ModuleList([ResidualBlock(t, 3, fields, kernel_frequency, feature_blur) for t in types])
         self.pools = torch.nn.ModuleList([GridGraphPool(t, pooling) for t in types[:-1]])
         reflections = isinstance(gs.fibergroup, O3Group)
         if handedness and not (reflections or isinstance(gs.fibergroup, SO3Group)):
@@ -140,9 +148,11 @@ class SteerableCNN(SavableModel):
             if stage:
                 h, batch, shape = self.pools[stage - 1].forward_graph(h, batch, shape)
             stencil = grid_stencil(h.coords, batch, shape, 1)  # the residual blocks' 3x3
+            blur = residual.first.blur
+            blur_stencil = None if blur is None else grid_stencil(h.coords, batch, shape, blur.half_width)
             half = entry.conv.half_width
-            h = entry(h, stencil if half == 1 else grid_stencil(h.coords, batch, shape, half))
-            h = residual(h, stencil)
+            h = entry(h, stencil if half == 1 else grid_stencil(h.coords, batch, shape, half), blur_stencil)
+            h = residual(h, stencil, blur_stencil)
         return self.readout(h, batch, num_graphs, handed=nodes, handed_batch=nodes_batch)
 
     def _checked_image(self, x) -> GeometricTensor:
@@ -199,6 +209,6 @@ class SteerableCNN3d(SteerableCNN):
     def __init__(self, group: str | GSpace = "SO3", in_channels: int = 1, num_classes: int = 10,
                  channels: Sequence[int] = (4, 8), kernel_size: int = 3, head: str = "invariant",
                  maximum_frequency: int = 1, fourier_samples: int | None = None, kernel_frequency: int | None = None,
-                 pooling: str = "average", handedness: bool = False):
+                 pooling: str = "average", handedness: bool = False, feature_blur: float | None = None):
         super().__init__(group, in_channels, num_classes, channels, kernel_size, head, maximum_frequency, fourier_samples,
-                         kernel_frequency, pooling, handedness)
+                         kernel_frequency, pooling, handedness, feature_blur)
