@@ -1,20 +1,21 @@
 """3D tetris: eight shapes of four cubes, learnt in one orientation, recognised in any.
 
 Each shape is shown to the models once, in its canonical orientation, as a voxel grid (a
-Gaussian blob at every cube's centre, 2 voxels per cube side) and as a point cloud (the four
-centres). ``SteerableCNN3d("SO3")`` and ``PointCloudClassifier("SO3")`` from eqgraph train on
-those eight examples, then classify the shapes under random rotations (and translations for
-the point clouds). Two of the shapes are mirror images of each other: SO(3) models tell them
-apart, O(3) models cannot by construction, and the script shows that too. ``--handedness``
-gives the SO(3) voxel model invariants that change sign with a mirror image (triple products of
-the volume's Gaussian-smoothed gradients, ``eqgraph.nn.ScaleSpaceChirality``). Before testing,
-the voxel model's batch-norm statistics are recomputed at its final weights
-(``update_batch_norm``). The README's voxel runs at 100% on three of four seeds: ``--grid 22
---voxels-per-cube 3 --kernel-size 7 --voxel-channels 3 6 --kernel-frequency 2 --pooling antialiased
---voxel-steps 600 --voxel-schedule cosine --rotations 25 --voxels-only --handedness`` (about 25
-CPU minutes).
+Gaussian blob at every cube's centre, 3 voxels per cube side on 22^3 voxels) and as a point cloud
+(the four centres). ``SteerableCNN3d("SO3")`` and ``PointCloudClassifier("SO3")`` from eqgraph
+train on those eight examples, then classify the shapes under random rotations (and
+translations for the point clouds). Two of the shapes are mirror images of each other: SO(3)
+models tell them apart, O(3) models cannot by construction, and the script shows that too. The
+SO(3) voxel model reads invariants that change sign with a mirror image (triple products of the
+volume's Gaussian-smoothed gradients, ``eqgraph.nn.ScaleSpaceChirality``; ``--no-handedness``
+leaves them out) and blurs its features before every convolution after the first
+(``feature_blur``); its learning rate is annealed to 0 by a cosine over 150 steps. Before
+testing, its batch-norm statistics are recomputed at its final weights (``update_batch_norm``).
+The defaults take about 8 CPU minutes, most of them the voxel model's; ``--grid 12
+--voxels-per-cube 2`` with ``--no-handedness --feature-blur 0`` and a smaller model runs in
+seconds and shows what coarse voxels cost.
 
-    python examples/tetris.py [--rotations 100] [--steps 300]
+    python examples/tetris.py [--rotations 100] [--seed 0]
 """
 from __future__ import annotations
 
@@ -42,8 +43,8 @@ SHAPES = {  # cube positions in units of the cube side
     "T": [(0, 0, 0), (0, 0, 1), (0, 0, 2), (0, 1, 1)],
     "zigzag": [(0, 0, 0), (1, 0, 0), (1, 1, 0), (2, 1, 0)],
 }
-GRID = 12
-VOXELS_PER_CUBE = 2.0
+GRID = 22
+VOXELS_PER_CUBE = 3.0
 BLOB_WIDTH = 0.4
 
 
@@ -109,32 +110,32 @@ def cloud_batch(shapes, turns=None, shifts=None) -> Batch:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rotations", type=int, default=100, help="random rotations of every shape to test on")
-    parser.add_argument("--steps", type=int, default=300, help="training steps on the eight canonical shapes")
+    parser.add_argument("--steps", type=int, default=300, help="the point-cloud models' training steps")
     parser.add_argument("--voxel-group", default="SO3", help="the voxel model's group (SO3, O3, octa, ...)")
-    parser.add_argument("--voxel-channels", type=int, nargs="+", default=[2, 4], help="the voxel model's fields per stage")
+    parser.add_argument("--voxel-channels", type=int, nargs="+", default=[3, 6], help="the voxel model's fields per stage")
     parser.add_argument("--voxel-frequency", type=int, default=1, help="band limit of the voxel model's SO(3) fields")
-    parser.add_argument("--kernel-size", type=int, default=5, help="the voxel model's first stencil (the others are 3)")
-    parser.add_argument("--kernel-frequency", type=lambda v: None if v == "none" else int(v), default=1,
+    parser.add_argument("--kernel-size", type=int, default=7, help="the voxel model's first stencil (the others are 3)")
+    parser.add_argument("--kernel-frequency", type=lambda v: None if v == "none" else int(v), default=2,
                         help="band limit of the voxel model's kernels (lower: smoother, closer to invariant off the "
                              "grid; 'none': the stencil's default)")
     parser.add_argument("--fourier-samples", type=int, default=None,
                         help="rotations the voxel model's Fourier ELU samples (default: 20 per field dimension)")
-    parser.add_argument("--pooling", default="average", choices=["average", "antialiased"],
+    parser.add_argument("--pooling", default="antialiased", choices=["average", "antialiased"],
                         help="the voxel model's pooling between stages (antialiased: blurred first; on 12^3 voxels "
                              "it blurs the shapes away)")
-    parser.add_argument("--feature-blur", type=float, default=None,
+    parser.add_argument("--feature-blur", type=float, default=0.8,
                         help="the voxel model's Gaussian blur (sigma in voxels) before every convolution after the "
-                             "first (default: none)")
+                             "first (0: none)")
     parser.add_argument("--grid", type=int, default=GRID, help="voxels along each side")
     parser.add_argument("--voxels-per-cube", type=float, default=VOXELS_PER_CUBE, help="voxels along a cube's side")
     parser.add_argument("--blob-width", type=float, default=BLOB_WIDTH, help="the voxel blobs' sigma in cube sides")
     parser.add_argument("--voxel-lr", type=float, default=1e-2, help="the voxel model's Adam learning rate")
-    parser.add_argument("--voxel-steps", type=int, default=None, help="the voxel model's training steps (default --steps)")
-    parser.add_argument("--voxel-schedule", default="constant", choices=["constant", "cosine"],
+    parser.add_argument("--voxel-steps", type=int, default=150, help="the voxel model's training steps")
+    parser.add_argument("--voxel-schedule", default="cosine", choices=["constant", "cosine"],
                         help="the voxel model's learning rate: constant, or annealed to 0 by a cosine over its steps")
     parser.add_argument("--voxel-shift", type=float, default=0.0,
                         help="shift the voxel model's training shapes by up to this many voxels (random, every step)")
-    parser.add_argument("--handedness", action="store_true",
+    parser.add_argument("--handedness", action=argparse.BooleanOptionalAction, default=True,
                         help="the voxel model's head also reads invariants that change sign with a mirror image "
                              "(SO3: the volume's scale-space triple products; O3: pseudo-scalar fields)")
     parser.add_argument("--voxels-only", action="store_true", help="skip the point-cloud models")
@@ -166,7 +167,7 @@ def main(argv=None) -> dict:
                            kernel_size=args.kernel_size,
                            maximum_frequency=args.voxel_frequency, kernel_frequency=args.kernel_frequency,
                            fourier_samples=args.fourier_samples, pooling=args.pooling, handedness=args.handedness,
-                           feature_blur=args.feature_blur)
+                           feature_blur=args.feature_blur or None)
     generator = torch.Generator().manual_seed(args.seed)
 
     def volumes():  # the canonical shapes, each shifted by up to --voxel-shift voxels along every axis
@@ -174,8 +175,7 @@ def main(argv=None) -> dict:
         return torch.stack([voxelise(s + t / args.voxels_per_cube, args.grid, args.voxels_per_cube, args.blob_width)
                             for s, t in zip(shapes, offsets)])
 
-    voxel_steps = args.voxel_steps or args.steps
-    seconds = train(model, volumes, labels, voxel_steps, lr=args.voxel_lr, schedule=args.voxel_schedule)
+    seconds = train(model, volumes, labels, args.voxel_steps, lr=args.voxel_lr, schedule=args.voxel_schedule)
     # the running statistics of the last steps lag the final weights: recompute them at those weights
     update_batch_norm(model, [torch.stack([voxelise(s, args.grid, args.voxels_per_cube, args.blob_width) for s in shapes])])
     with torch.no_grad():
@@ -188,7 +188,7 @@ def main(argv=None) -> dict:
         grid_rotations_accuracy=float((on_cube == labels.repeat(24)).float().mean()),
         per_shape={name: float((predicted[test_labels == k] == k).float().mean()) for k, name in enumerate(SHAPES)})
 
-    steps = f"{args.steps} steps" + (f", the voxel model {voxel_steps}" if voxel_steps != args.steps else "")
+    steps = f"{args.steps} steps" + (f", the voxel model {args.voxel_steps}" if args.voxel_steps != args.steps else "")
     print(f"Trained on the {len(SHAPES)} shapes in one orientation ({steps}); tested on {len(turns)} random rotations:")
     print(f"{'model':30s} {'params':>7s} {'CPU s':>6s} {'accuracy':>9s}")
     for name, r in results.items():
@@ -201,7 +201,7 @@ def main(argv=None) -> dict:
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     (output / "results.json").write_text(json.dumps(dict(results=results, rotations=len(turns), steps=args.steps,
-                                                         voxel_steps=voxel_steps, seed=args.seed), indent=1))
+                                                         voxel_steps=args.voxel_steps, seed=args.seed), indent=1))
     return results
 
 

@@ -45,14 +45,16 @@ def test_rotated_glyphs_demo_runs_small(tmp_path, schedule):
 
 def test_tetris_demo_runs_small(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "examples" / "tetris.py"), "--rotations", "2", "--steps", "2",
-                           "--voxel-channels", "1", "1", "--output", str(tmp_path)], capture_output=True, text=True, timeout=600)
+                           "--voxel-steps", "2", "--voxel-channels", "1", "1", "--grid", "12", "--voxels-per-cube", "2",
+                           "--no-handedness", "--feature-blur", "0", "--output", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert re.search(r"PointCloudClassifier SO3 +\d+ +[0-9.]+ +[0-9.]+%", done.stdout)
     assert (tmp_path / "results.json").exists()
 
 
 def test_tetris_voxel_model_with_handedness_runs_small(tmp_path):
-    done = subprocess.run([sys.executable, str(ROOT / "examples" / "tetris.py"), "--rotations", "1", "--steps", "2",
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "tetris.py"), "--rotations", "1", "--voxel-steps", "2",
                            "--voxel-channels", "1", "--voxels-only", "--handedness", "--output", str(tmp_path)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
