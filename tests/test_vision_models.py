@@ -150,6 +150,9 @@ def test_steerable_cnn_bad_input():
         SteerableCNN("C4", head="orientation")
     with pytest.raises(ValueError, match=r"pooling must be one of \('average', 'antialiased'\), got 'max'"):
         SteerableCNN("C4", pooling="max")
+    with pytest.raises(ValueError, match=r"feature_blur \(a standard deviation in pixels, or None\) must be a finite "
+                                         r"number > 0, got 0"):
+        SteerableCNN("C4", feature_blur=0)
     with pytest.raises(ValueError, match=r"handedness .* needs head='invariant', got head='vector'"):
         SteerableCNN3d("SO3", channels=(2,), head="vector", handedness=True)
     with pytest.raises(ValueError, match=r"handedness needs group 'SO3' or 'O3', got"):

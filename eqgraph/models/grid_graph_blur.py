@@ -74,8 +74,8 @@ class GridGraphBlur(ConstantBuffers, EquivariantModule):
         return f"sigma={self.sigma}"
 
 
-def checked_sigma(sigma) -> float:
-    """A blur's standard deviation: a finite number > 0."""
+def checked_sigma(sigma, name: str = "the blur's sigma") -> float:
+    """A blur's standard deviation: a finite number > 0 (``name`` says which argument it was)."""
     if isinstance(sigma, bool) or not (isinstance(sigma, (int, float)) and 0 < sigma < float("inf")):
-        raise ValueError(f"the blur's sigma must be a finite number > 0, got {sigma!r}")
+        raise ValueError(f"{name} must be a finite number > 0, got {sigma!r}")
     return float(sigma)

@@ -11,6 +11,7 @@ from ..gspaces import GSpace
 from ..graph import grid_stencil
 from .conv_block import ConvBlock
 from .feature_fields import FeatureFields, named_gspace
+from .grid_graph_blur import checked_sigma
 from .grid_graph_pool import GridGraphPool
 from .plain_handed_classifier import PlainHandedClassifier
 from .readout import Readout
@@ -89,6 +90,8 @@ class SteerableCNN(SavableModel):
         for name, value in (("in_channels", in_channels), ("num_classes", num_classes)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if feature_blur is not None:
+            checked_sigma(feature_blur, "feature_blur (a standard deviation in pixels, or None)")
         gs = named_gspace(group, self.dimensionality, maximum_frequency)
         self.config = dict(group=group, in_channels=in_channels,
                            num_classes=num_classes, channels=list(channels), kernel_size=kernel_size, head=head,
