@@ -46,8 +46,11 @@ class GridGraphBlur(ConstantBuffers, EquivariantModule):
         self.in_type = self.out_type = in_type
         self.sigma = checked_sigma(sigma)
         self.half_width = int(math.ceil(3 * self.sigma))
-        self.register_constant("stencil", gaussian_stencil(2 * self.half_width + 1, self.sigma,
-                                                           in_type.gspace.dimensionality))
+        d = in_type.gspace.dimensionality
+        self.register_constant("stencil", gaussian_stencil(2 * self.half_width + 1, self.sigma, d))
+        # the unnormalised Gaussian's sum over the full stencil: the points' weights divide by it
+        self.full_stencil_mass = sum(math.exp(-k * k / (2 * self.sigma ** 2))
+                                     for k in range(-self.half_width, self.half_width + 1)) ** d
 
     def forward(self, x: GeometricTensor, graph: GridStencil | None = None) -> GeometricTensor:
         self.check_type(x)
@@ -58,8 +61,7 @@ class GridGraphBlur(ConstantBuffers, EquivariantModule):
                              f"{self.half_width}, got {type(graph).__name__}")
         source, target = graph.edge_index
         offsets = x.coords[source] - x.coords[target]
-        mass = sum(math.exp(-k * k / (2 * self.sigma ** 2)) for k in range(-self.half_width, self.half_width + 1))
-        weights = torch.exp(-offsets.square().sum(1) / (2 * self.sigma ** 2)) / mass ** x.coords.shape[1]
+        weights = torch.exp(-offsets.square().sum(1) / (2 * self.sigma ** 2)) / self.full_stencil_mass
         sums = torch.zeros_like(x.tensor).index_add_(0, target, x.tensor[source] * weights[:, None].to(x.tensor.dtype))
         return GeometricTensor(sums * graph.node_scale[:, None].to(sums.dtype), self.out_type, x.coords)
 
