@@ -11,7 +11,7 @@ volume's Gaussian-smoothed gradients, ``eqgraph.nn.ScaleSpaceChirality``; ``--no
 leaves them out) and blurs its features before every convolution after the first
 (``feature_blur``); its learning rate is annealed to 0 by a cosine over 150 steps. Before
 testing, its batch-norm statistics are recomputed at its final weights (``update_batch_norm``).
-The defaults take about 8 CPU minutes, most of them the voxel model's; ``--grid 12
+The defaults take about 9 CPU minutes, most of them the voxel model's; ``--grid 12
 --voxels-per-cube 2`` with ``--no-handedness --feature-blur 0`` and a smaller model runs in
 seconds and shows what coarse voxels cost.
 

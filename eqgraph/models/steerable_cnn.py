@@ -68,7 +68,7 @@ class SteerableCNN(SavableModel):
             every convolution after the first (:class:`GridGraphBlur`; None: no blur). The
             nonlinearities put high frequencies into the feature maps, which a 3x3 (3x3x3) stencil
             samples differently in every direction off the grid's axes; blurring them first keeps
-            the trained network closer to invariant under those rotations (0.66: tetris voxels,
+            the trained network closer to invariant under those rotations (0.8: tetris voxels,
             see the README).
 
     Shapes:
