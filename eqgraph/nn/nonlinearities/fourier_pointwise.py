@@ -29,7 +29,8 @@ class FourierPointwise(SampledPointwise):
         inplace: escnn's argument, accepted for its signature; the output is always a new tensor.
         N: the number of samples (default 20 per coefficient; finite groups use all their elements).
         grid_symmetric: sample on a set closed under the pixel or voxel grid's rotations, so that
-            the layer is exactly equivariant under them (for grid models; less uniform in 3D).
+            the layer is exactly equivariant under them (for grid models; in 3D as close to
+            equivariant under other rotations as a spiral of N samples, or closer).
 
     Shapes:
         - **input:** :math:`(B, C, *S)` or :math:`(N, C)`, ``C = channels * field size``

@@ -109,7 +109,8 @@ def _centroidal_cosets(k: int, iterations: int = 30) -> np.ndarray:
         local = _quaternion_product(inverse, dense)  # next to its owner's representative
         sums = np.zeros((k, 4))
         np.add.at(sums, owner, local)
-        representatives = sums / np.linalg.norm(sums, axis=1, keepdims=True)
+        lengths = np.linalg.norm(sums, axis=1, keepdims=True)
+        representatives = np.where(lengths > 0, sums / np.maximum(lengths, 1e-300), representatives)  # empty cells stay
     representatives.setflags(write=False)
     return representatives
 
