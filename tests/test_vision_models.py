@@ -223,6 +223,25 @@ def test_point_cloud_classifier_is_invariant_under_random_rotations(group):
     assert set(model.train().state_dict()) == set(model.eval().state_dict())
 
 
+@pytest.mark.parametrize("group", ["SO3", "O3"])
+def test_point_cloud_classifier_features_keep_their_scale_through_the_stages(group):
+    from torch_geometric.data import Batch, Data
+
+    from eqgraph.models import PointCloudClassifier
+
+    cubes = torch.tensor([(0, 0, 0), (0, 0, 1), (0, 0, 2), (0, 1, 1)], dtype=torch.float32)  # a tetris T
+    batch = Batch.from_data_list([Data(pos=cubes), Data(pos=cubes.flip(1))])
+    for seed in range(4):  # without the per-point norm seed 3's convolutions grew the features 5x each: logits ~200
+        torch.manual_seed(seed)
+        model = PointCloudClassifier(group, num_classes=8, channels=16, lmax=2, radii=(1.1, 2.5), samples=(4, 4))
+        scales = []
+        for block in model.blocks:
+            block.register_forward_hook(lambda module, args, out: scales.append(out.tensor.square().mean().sqrt()))
+        with torch.no_grad():
+            logits = model(batch)
+        assert max(scales) < 3, (seed, scales)
+        assert logits.abs().max() < 10, (seed, logits)
+
 def test_point_cloud_classifier_bad_input_and_voxel_sampling():
     from torch_geometric.data import Batch, Data
 
