@@ -41,7 +41,7 @@ class PointCloudClassifier(SavableModel):
 
     with :class:`R3PointConv` or :class:`R2PointConv` (Bessel radial basis and a radial MLP, mean over neighbours),
     :math:`\mathrm{N}` a :class:`FieldNorm` of every point (so that the features keep their scale
-    from stage to stage: without it they grew 3 to 5 times per convolution at initialisation and
+    from stage to stage: without it they grew 2 to 7 times per convolution at initialisation and
     some seeds never trained), e3nn's gate, and ``samples[s]`` centres per cloud by farthest-point sampling (or the centres
     of the occupied voxels of side ``radii[s]``); then the mean of the invariant features over
     each cloud and a two-layer MLP.
