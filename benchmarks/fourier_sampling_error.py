@@ -12,10 +12,9 @@ vectors of unit scale, 20 random rotations; the error is
 """
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import torch
+from scipy.spatial.transform import Rotation
 
 from eqgraph import gspaces
 from eqgraph.fields import GeometricTensor
@@ -28,9 +27,7 @@ SAMPLES = (216, 432, 1000, 3000)
 
 def cube_times_spiral(N: int) -> np.ndarray:
     """The earlier grid-symmetric set: the cube's 24 rotations times a spiral of N / 24."""
-    signed = [np.diag(signs) @ np.eye(3)[list(order)] for order in itertools.permutations(range(3))
-              for signs in itertools.product((1, -1), repeat=3)]
-    cube = np.stack([m for m in signed if np.linalg.det(m) > 0])
+    cube = Rotation.from_quat(sampling_grids._cube_quaternions()[:24]).as_matrix()
     spiral = sampling_grids._super_fibonacci_rotations(-(-N // 24))
     return np.einsum("cij,sjk->scik", cube, spiral).reshape(-1, 3, 3)
 
