@@ -14,7 +14,7 @@ import torch  # noqa: E402
 from matplotlib.animation import FuncAnimation, PillowWriter  # noqa: E402
 
 from eqgraph.fields import GeometricTensor  # noqa: E402
-from rotated_glyphs import glyph_outlines, predictions, render, rotate_batch  # noqa: E402
+from rotated_glyphs import LETTERS, glyph_outlines, predictions, render, rotate_batch  # noqa: E402
 
 
 def save_pictures(output: Path, steerable, models: dict, curves: dict, data: dict, letters: str) -> None:
@@ -42,9 +42,9 @@ def confusion_matrices(path: Path, models: dict, images, labels, letters: str) -
         np.add.at(matrix, (labels.numpy(), predicted.numpy()), 1)
         ax.imshow(matrix / matrix.sum(1, keepdims=True), cmap="Blues", vmin=0, vmax=1)
         ax.set(xticks=range(len(letters)), yticks=range(len(letters)), xticklabels=list(letters),
-               yticklabels=list(letters), xlabel="predicted", ylabel="true",
-               title=f"{name}\n{100 * float((predicted == labels).float().mean()):.1f}% on rotated glyphs")
-        ax.title.set_fontsize(9)
+               yticklabels=list(letters), xlabel="predicted", ylabel="true")
+        ax.set_title(f"{name}\n{100 * float((predicted == labels).float().mean()):.1f}% on rotated glyphs", fontsize=9)
+        ax.tick_params(labelsize=6)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -62,10 +62,10 @@ def first_stage_energy(model, images) -> torch.Tensor:
     return features.square().mean(1, keepdim=True).sqrt()
 
 
-def feature_fields(output: Path, steerable, plain, letter: int = 1, steps: int = 36) -> None:
-    outlines = glyph_outlines()
+def feature_fields(output: Path, steerable, plain, letter: str = "F", steps: int = 36) -> None:
+    outline = glyph_outlines()[LETTERS.index(letter)][0]
     angles = torch.arange(steps) * (2 * math.pi / steps)
-    images = render(outlines, [letter] * steps, angles.numpy())
+    images = render([outline] * steps, angles.numpy())
     maps = {"SteerableCNN": first_stage_energy(steerable, images), "plain CNN": first_stage_energy(plain, images)}
     stabilised = {name: rotate_batch(m, angles=-angles) for name, m in maps.items()}
     columns = [("input", images, None)] + [(f"{n}\nfeatures", m, None) for n, m in maps.items()] + \

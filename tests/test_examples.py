@@ -1,5 +1,6 @@
 """The README's main command runs and reports exact equivariance."""
 import importlib.util
+import math
 import re
 import subprocess
 import sys
@@ -103,6 +104,30 @@ def test_glyph_training_cosine_schedule_anneals_to_zero(learning_rates):
         _check_schedule(learning_rates, schedule, 16, 1e-3, 2e-5)
     with pytest.raises(ValueError, match="schedule 'constant' or 'cosine'"):
         glyphs.train(model, images, labels, seed=0, epochs=1, schedule="linear")
+
+
+def test_glyph_steerable_model_is_turned_by_at_most_half_its_group_step():
+    glyphs = _example("rotated_glyphs")
+    assert glyphs.residual_turn("C16") == pytest.approx(math.pi / 16)
+    assert glyphs.residual_turn("D4") == pytest.approx(math.pi / 4)
+    assert glyphs.residual_turn("SO2") == glyphs.residual_turn("O2") == 0.0
+    with pytest.raises(ValueError, match="C<N>, D<N>, SO2 or O2, got 'C'"):
+        glyphs.residual_turn("C")
+    turns = glyphs.random_turns(4000, torch.Generator().manual_seed(0), 0.2)
+    assert turns.abs().max() <= 0.2 and turns.min() < -0.19 and turns.max() > 0.19
+
+
+def test_glyph_training_turns_batches_by_at_most_max_turn(monkeypatch):
+    glyphs = _example("rotated_glyphs")
+    asked = []
+    monkeypatch.setattr(glyphs, "rotate_batch", lambda images, generator, max_turn: asked.append(max_turn) or images)
+    torch.manual_seed(0)
+    model = glyphs.plain_cnn([2, 2], 10, kernel_size=3)
+    images, labels = torch.randn(32, 1, 8, 8), torch.randint(0, 10, (32,))
+    glyphs.train(model, images, labels, seed=0, epochs=2, batch_size=16)
+    assert asked == []
+    glyphs.train(model, images, labels, seed=0, epochs=2, batch_size=16, max_turn=0.3)
+    assert asked == [0.3] * 4
 
 
 def test_tetris_training_cosine_schedule_anneals_to_zero(learning_rates):
