@@ -9,8 +9,9 @@ from eqgraph.nn.conv.fast_conv2d import fast_conv2d, fast_conv2d_applies
 
 pytestmark = pytest.mark.skipif(not torch.backends.nnpack.is_available(), reason="this torch build has no NNPACK")
 
-SHAPES = [  # (in channels, out channels, size, kernel, padding)
+SHAPES = [  # (in channels, out channels, size, kernel, padding); the last three: filter gradient by NNPACK too
     (1, 8, 28, 5, 2), (6, 10, 16, 3, 1), (4, 4, 15, 7, 3), (3, 5, 20, 3, 0), (2, 3, 18, (3, 5), (1, 0)),
+    (5, 7, 14, 3, 1), (4, 6, 14, (1, 3), (0, 1)), (2, 3, 16, (3, 1), (0, 0)),
 ]
 
 
@@ -50,8 +51,9 @@ def test_integer_arguments_as_in_conv2d():
     assert _relative(fast_conv2d(x, filter, bias, 1, 1), F.conv2d(x, filter, bias, 1, 1)) < 1e-5
 
 
-def test_only_the_needed_gradients_are_computed():
-    x, filter, bias = _inputs(2, 4, 16, 3)
+@pytest.mark.parametrize("size", [16, 14])
+def test_only_the_needed_gradients_are_computed(size):
+    x, filter, bias = _inputs(2, 4, size, 3)
     x = x.detach()
     out = fast_conv2d(x, filter, None, padding=(1, 1))
     grad_filter, = torch.autograd.grad(out.square().sum(), filter)
@@ -59,8 +61,9 @@ def test_only_the_needed_gradients_are_computed():
     assert _relative(grad_filter, reference) < 1e-5
 
 
-def test_second_derivatives_match_conv2d():
-    x, filter, bias = _inputs(3, 4, 16, 3)
+@pytest.mark.parametrize("size", [16, 14])
+def test_second_derivatives_match_conv2d(size):
+    x, filter, bias = _inputs(3, 4, size, 3)
 
     def gradient_norm(conv):
         grad_x, = torch.autograd.grad(conv(x, filter, bias, padding=(1, 1)).tanh().sum(), x, create_graph=True)
