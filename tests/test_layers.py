@@ -322,6 +322,28 @@ def test_exports_give_equal_outputs(make):
     assert torch.allclose(module(x).tensor, module.export()(x.tensor), atol=1e-6)
 
 
+@pytest.mark.parametrize("options, size", [
+    (dict(kernel_size=2), 8), (dict(kernel_size=(2, 3)), 12), (dict(kernel_size=3), 10),  # tiling: depthwise conv
+    (dict(kernel_size=2, ceil_mode=True), 9), (dict(kernel_size=3, stride=2), 9), (dict(kernel_size=2, padding=1), 8),
+], ids=["2", "2x3", "3, floor", "ceil, partial window", "overlapping", "padded"])
+def test_average_pool_matches_torch_with_gradients(options, size, float64):
+    t = permutation_type()
+    x = random_input(t, spatial_shape=(size, size), batch=2).tensor.requires_grad_()
+    pooled = PointwiseAvgPool(t, **options)(GeometricTensor(x, t)).tensor
+    reference = torch.nn.functional.avg_pool2d(x, **options)
+    assert pooled.shape == reference.shape and torch.allclose(pooled, reference, atol=1e-12)
+    grad = torch.randn_like(reference)
+    assert torch.allclose(torch.autograd.grad(pooled, x, grad)[0], torch.autograd.grad(reference, x, grad)[0], atol=1e-12)
+
+
+def test_average_pool_on_voxels_matches_torch(float64):
+    gs = gspaces.octaOnR3()
+    t = gs.type(gs.trivial_repr, gs.trivial_repr)
+    x = torch.randn(2, 2, 6, 6, 6)
+    assert torch.allclose(PointwiseAvgPool(t, 2)(GeometricTensor(x, t)).tensor, torch.nn.functional.avg_pool3d(x, 2),
+                          atol=1e-12)
+
+
 def _trained(norm, t):
     """A batch norm with running statistics and affine parameters away from their defaults."""
     _with_bias(norm)

@@ -24,8 +24,11 @@ class SpatialPool(EquivariantModule):
         self.check_grid(input, "pools pixels or voxels")
         if "kernel_size" in self.options:
             check_pooled_size(self, tuple(input.shape[2:]), self.options)
-        function = self.functions[self.dimensionality - 2]
-        return GeometricTensor(function(input.tensor, **self.options), self.out_type)
+        return GeometricTensor(self.pool_tensor(input.tensor), self.out_type)
+
+    def pool_tensor(self, x):
+        """The pooling of the grid tensor ``x`` ``[B, C, *S]``."""
+        return self.functions[self.dimensionality - 2](x, **self.options)
 
     def evaluate_output_shape(self, input_shape: tuple) -> tuple:
         import torch
@@ -39,17 +42,20 @@ class SpatialPool(EquivariantModule):
         return f"{self.in_type}, " + ", ".join(f"{k}={v}" for k, v in self.options.items())
 
 
+def per_axis(value, d: int, default=None) -> tuple:
+    """A pooling option (an integer, a sequence of them, or None for ``default``) as one value per axis."""
+    value = default if value is None else value
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * d
+
+
 def check_pooled_size(module, spatial: tuple, options: dict) -> None:
     """Raise a clear error when pooling a grid of size ``spatial`` with ``options`` (torch's
     ``kernel_size``, ``stride``, ``padding``, ``dilation``, ``ceil_mode``) would leave no output, or
     pads more than half the window."""
-    def per_axis(value, default):
-        value = default if value is None else value
-        return tuple(value) if isinstance(value, (tuple, list)) else (value,) * len(spatial)
-
-    kernel = per_axis(options["kernel_size"], None)
-    stride, padding = per_axis(options.get("stride"), kernel), per_axis(options.get("padding"), 0)
-    dilation = per_axis(options.get("dilation"), 1)
+    d = len(spatial)
+    kernel = per_axis(options["kernel_size"], d)
+    stride, padding = per_axis(options.get("stride"), d, kernel), per_axis(options.get("padding"), d, 0)
+    dilation = per_axis(options.get("dilation"), d, 1)
     out = []
     for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation):
         if p > (d * (k - 1) + 1) // 2:
