@@ -21,7 +21,7 @@ class PointwiseAvgPool(SpatialPool):
 
     Windows that tile the grid (stride equal to the window, no padding) are averaged by a
     depthwise convolution with the constant stencil :math:`1/|w|` at the window's stride: the same
-    numbers (to rounding), in a quarter of ``avg_pool2d``'s time forward and backward on CPUs.
+    numbers (to rounding), in a quarter to a third of ``avg_pool2d``'s time forward and backward on CPUs.
 
     Shapes:
         - **input:** :math:`(B, C, *S)`
