@@ -33,13 +33,14 @@ class PointwiseAvgPool(SpatialPool):
 
     def __init__(self, in_type: FieldType, kernel_size, stride=None, padding=0, ceil_mode: bool = False):
         super().__init__(in_type, kernel_size=kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode)
+        d = self.dimensionality
+        window = per_axis(kernel_size, d)
+        tiles = per_axis(stride, d, window) == window and not any(per_axis(padding, d))
+        self.tiling_window = window if tiles else None  # None: the windows overlap or are padded
 
     def pool_tensor(self, x: torch.Tensor) -> torch.Tensor:
-        d = self.dimensionality
-        window = per_axis(self.options["kernel_size"], d)
-        tiles = (per_axis(self.options["stride"], d, window) == window and not any(per_axis(self.options["padding"], d))
-                 and not (self.options["ceil_mode"] and any(n % w for n, w in zip(x.shape[2:], window))))
-        if not tiles:
+        window = self.tiling_window
+        if window is None or (self.options["ceil_mode"] and any(n % w for n, w in zip(x.shape[2:], window))):
             return super().pool_tensor(x)
         stencil = torch.full(window, 1.0 / math.prod(window), dtype=x.dtype, device=x.device)
         return depthwise_stencil(x, stencil, window, 0)
