@@ -9,6 +9,7 @@ from ..constant_buffers import ConstantBuffers
 from ..equivariant_module import EquivariantModule
 from ..field_index import field_of_channel
 from ..trivial_bias import trivial_bias_expansion
+from .fast_batch_norm import batch_norm_training, batch_norm_training_applies
 
 
 class FieldBatchNorm(ConstantBuffers, EquivariantModule):
@@ -78,9 +79,10 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
         return GeometricTensor(out, self.out_type, input.coords)
 
     def _fused(self, x: torch.Tensor) -> torch.Tensor:
-        """Fields of one size whose mean is their channels' average: one ``batch_norm`` call with
-        the fields as its channels, with the same statistics and updates (in eval mode with running
-        statistics, one call per channel instead)."""
+        """Fields of one size whose mean is their channels' average: batch norm with the fields as
+        its channels, with the same statistics and updates (on the CPU in training,
+        :func:`batch_norm_training`, which collects the statistics 3x to 4x faster; in eval mode
+        with running statistics, one ``batch_norm`` call per channel)."""
         n, d = len(self.in_type), self.fused_size
         if x.numel() // x.shape[1] < 2 and self.training:
             raise ValueError(f"{type(self).__name__} needs more than one value per channel in training, got "
@@ -92,9 +94,15 @@ class FieldBatchNorm(ConstantBuffers, EquivariantModule):
             bias = None if self.bias is None else self.bias_expansion @ self.bias
             return torch.nn.functional.batch_norm(x, self.running_mean, self.running_var.index_select(0, index), weight,
                                                   bias, False, 0.0, self.eps)
-        fields = x.unflatten(1, (n, d))  # [B, n, d, *S]: batch_norm's channels are the fields
         # contiguous per-field parameters keep batch_norm on its fast kernel (strided ones cost ~15%)
         bias = None if self.bias is None else (self.bias_expansion @ self.bias).view(n, d)[:, 0].contiguous()
+        if batch_norm_training_applies(x):
+            fields = x.reshape(x.shape[0], n, -1)  # [B, n, d * S]: the statistics run over dimensions 0 and 2
+            out, mean, var = batch_norm_training(fields, self.weight, bias, self.eps)
+            if self.training and self.track_running_stats:
+                self._update_running(mean.repeat_interleave(d), var, fields.shape[0] * fields.shape[2])
+            return out.view(x.shape)
+        fields = x.unflatten(1, (n, d))  # [B, n, d, *S]: batch_norm's channels are the fields
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1
             factor = 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
