@@ -169,6 +169,8 @@ def main() -> None:
         print(f"{case:22s} {fmt(a):>10s} {fmt(b):>10s} {ratio(a, b):>7s} "
               f"{statistics.median(r['step']['peak_mb'] for r in ours):11.1f} "
               f"{statistics.median(r['step']['peak_mb'] for r in theirs):9.1f}", flush=True)
+        for name, runs in (("eqgraph", ours), ("escnn", theirs)):
+            print(f"  {name} per process: {', '.join(fmt(r['step']['time']) for r in runs)}", flush=True)
     print(f"parameters: eqgraph {ours[0]['parameters']}, escnn {theirs[0]['parameters']}")
     (ours_eq, escnn_eq), (ours_plain, escnn_plain) = medians["eval (equivariant)"], medians["eval (exported)"]
     print(f"eval of the equivariant network over its own export, from the medians above: eqgraph "

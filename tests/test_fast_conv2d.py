@@ -9,9 +9,10 @@ from eqgraph.nn.conv.fast_conv2d import fast_conv2d, fast_conv2d_applies
 
 pytestmark = pytest.mark.skipif(not torch.backends.nnpack.is_available(), reason="this torch build has no NNPACK")
 
-SHAPES = [  # (in channels, out channels, size, kernel, padding); the last three: filter gradient by NNPACK too
-    (1, 8, 28, 5, 2), (6, 10, 16, 3, 1), (4, 4, 15, 7, 3), (3, 5, 20, 3, 0), (2, 3, 18, (3, 5), (1, 0)),
-    (5, 7, 14, 3, 1), (4, 6, 14, (1, 3), (0, 1)), (2, 3, 16, (3, 1), (0, 0)),
+SHAPES = [  # (in channels, out channels, size, kernel, padding); the last three: filter gradient by NNPACK too;
+    # below 16 output channels the input gradient is oneDNN's
+    (16, 8, 28, 5, 2), (16, 20, 16, 3, 1), (17, 4, 15, 7, 3), (16, 5, 20, 3, 0), (16, 16, 18, (3, 5), (1, 0)),
+    (16, 17, 14, 3, 1), (18, 6, 14, (1, 3), (0, 1)), (16, 3, 16, (3, 1), (0, 0)),
 ]
 
 
@@ -46,14 +47,14 @@ def test_outputs_and_gradients_match_conv2d(c_in, c_out, size, kernel, padding):
 
 
 def test_integer_arguments_as_in_conv2d():
-    x, filter, bias = _inputs(2, 4, 16, 3)
+    x, filter, bias = _inputs(16, 4, 16, 3)
     assert fast_conv2d_applies(x, filter, 1, 1, 1, 1)
     assert _relative(fast_conv2d(x, filter, bias, 1, 1), F.conv2d(x, filter, bias, 1, 1)) < 1e-5
 
 
 @pytest.mark.parametrize("size", [16, 14])
 def test_only_the_needed_gradients_are_computed(size):
-    x, filter, bias = _inputs(2, 4, size, 3)
+    x, filter, bias = _inputs(16, 4, size, 3)
     x = x.detach()
     out = fast_conv2d(x, filter, None, padding=(1, 1))
     grad_filter, = torch.autograd.grad(out.square().sum(), filter)
@@ -62,21 +63,24 @@ def test_only_the_needed_gradients_are_computed(size):
 
 
 @pytest.mark.parametrize("size", [16, 14])
-def test_second_derivatives_match_conv2d(size):
-    x, filter, bias = _inputs(3, 4, size, 3)
+@pytest.mark.parametrize("c_out", [4, 16])
+def test_second_derivatives_match_conv2d(size, c_out):
+    x, filter, bias = _inputs(16, c_out, size, 3)
 
     def gradient_norm(conv):
         grad_x, = torch.autograd.grad(conv(x, filter, bias, padding=(1, 1)).tanh().sum(), x, create_graph=True)
         return torch.autograd.grad(grad_x.square().sum(), (filter, bias))
 
+    # Winograd's transforms round more than direct sums: against float64, these second derivatives
+    # are off by up to 1.1e-4 relative through NNPACK (16 x 16, 16 channels in and out), 5e-6 through oneDNN
     for mine, theirs in zip(gradient_norm(fast_conv2d), gradient_norm(F.conv2d)):
-        assert _relative(mine, theirs) < 1e-4
+        assert _relative(mine, theirs) < 3e-4
 
 
 @pytest.mark.parametrize("case", ["no grad", "float64", "stride 2", "dilation 2", "groups 2", "small map",
-                                  "padding beyond the stencil"])
+                                  "padding beyond the stencil", "few input channels"])
 def test_falls_back_to_conv2d_exactly(case):
-    x, filter, bias = _inputs(4, 4, 16, 3)
+    x, filter, bias = _inputs(16, 4, 16, 3)
     kwargs = dict(stride=(1, 1), padding=(1, 1), dilation=1, groups=1)
     if case == "float64":
         x, filter, bias = (t.detach().double().requires_grad_() for t in (x, filter, bias))
@@ -86,11 +90,13 @@ def test_falls_back_to_conv2d_exactly(case):
         kwargs["dilation"] = 2
     elif case == "groups 2":
         kwargs["groups"] = 2
-        filter = filter[:, :2].detach().requires_grad_()
+        filter = filter[:, :8].detach().requires_grad_()
     elif case == "small map":
         x = x[..., :8, :8].detach().requires_grad_()
     elif case == "padding beyond the stencil":
         kwargs["padding"] = (3, 3)
+    elif case == "few input channels":
+        x, filter = x[:, :15].detach().requires_grad_(), filter[:, :15].detach().requires_grad_()
     with torch.set_grad_enabled(case != "no grad"):
         assert not fast_conv2d_applies(x, filter, **kwargs)
         out = fast_conv2d(x, filter, bias, **kwargs)
@@ -99,7 +105,7 @@ def test_falls_back_to_conv2d_exactly(case):
 
 
 def test_torch_func_transforms_take_conv2d():
-    x, filter, bias = _inputs(3, 4, 16, 3)
+    x, filter, bias = _inputs(16, 4, 16, 3)
     x, filter = x.detach(), filter.detach()
     grad = torch.func.grad(lambda w: fast_conv2d(x, w, None, 1, 1).square().sum())(filter)
     expected = torch.func.grad(lambda w: F.conv2d(x, w, None, 1, 1).square().sum())(filter)
@@ -111,8 +117,8 @@ def test_torch_func_transforms_take_conv2d():
 
 def test_r2conv_trains_through_nnpack_and_stays_equivariant():
     gs = gspaces.rot2dOnR2(4)
-    conv = R2Conv(gs.type(*[gs.regular_repr] * 2), gs.type(*[gs.regular_repr] * 3), 3, padding=1)
-    x = torch.randn(2, 8, 16, 16, requires_grad=True)
+    conv = R2Conv(gs.type(*[gs.regular_repr] * 4), gs.type(*[gs.regular_repr] * 3), 3, padding=1)
+    x = torch.randn(2, 16, 16, 16, requires_grad=True)
     out = conv(conv.in_type(x)).tensor
     assert "NNPACK" in type(out.grad_fn).__name__
     with torch.no_grad():

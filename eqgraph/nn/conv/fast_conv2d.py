@@ -6,7 +6,8 @@ stencils) or FFTs (larger ones), in 0.45x (28 x 28 maps) to 0.65x (14 x 14) of o
 an image network's feature maps. PyTorch only picks it when no gradient is needed and oneDNN is
 switched off, and its gradient runs oneDNN again. :func:`fast_conv2d` uses NNPACK for the forward pass
 and for the gradient of the input (a convolution of the output gradient with the flipped,
-transposed filter). The gradient of the filter is a correlation of the input with the output
+transposed filter; oneDNN when that convolution has fewer than 16 input channels, where NNPACK's
+transforms cost more than they save). The gradient of the filter is a correlation of the input with the output
 gradient, whose "stencil" is the whole output map: NNPACK's FFT takes it when the map and the
 filter fit in one 16 x 16 tile (14 x 14 maps under 3 x 3 filters: 0.64x of oneDNN's time at 64
 channels, batch 32), oneDNN otherwise. The backward pass is built from differentiable operations,
@@ -26,6 +27,11 @@ from ..transforms import inside_transform
 MIN_PIXELS = 14 * 14
 #: NNPACK's largest stencil, and its largest FFT tile.
 MAX_KERNEL = 16
+#: Below this many input channels, oneDNN's direct convolution is the faster one: NNPACK's
+#: transforms cost about as much as the products they save (28 x 28 maps, batch 32, to 32 output
+#: channels: 3.0x oneDNN's time with one input channel, 1.1x to 1.6x with 4 to 8, 0.4x to 0.9x
+#: with 16, 3 x 3 to 7 x 7 stencils).
+MIN_CHANNELS = 16
 
 
 @functools.cache
@@ -37,14 +43,15 @@ def nnpack_ready() -> bool:
 def fast_conv2d_applies(x: torch.Tensor, filter: torch.Tensor, stride=1, padding=0, dilation=1, groups: int = 1) -> bool:
     """Whether :func:`fast_conv2d` would use NNPACK: a gradient is being recorded outside
     ``torch.compile`` and ``torch.func`` transforms, float32 on the CPU, stride and dilation 1,
-    no groups, a stencil of at most 16 whose padding keeps the input gradient a convolution, and
-    maps of at least 14 x 14 output pixels."""
+    no groups, at least 16 input channels, a stencil of at most 16 whose padding keeps the input
+    gradient a convolution, and maps of at least 14 x 14 output pixels. The input gradient is
+    NNPACK's too when the output has at least 16 channels."""
     if not (torch.is_grad_enabled() and (x.requires_grad or filter.requires_grad)) or inside_transform():
         return False
     if x.device.type != "cpu" or x.dtype != torch.float32 or filter.dtype != torch.float32 or x.dim() != 4:
         return False
     stride, padding, dilation = _pair(stride), _pair(padding), _pair(dilation)
-    if stride != (1, 1) or dilation != (1, 1) or groups != 1:
+    if stride != (1, 1) or dilation != (1, 1) or groups != 1 or x.shape[1] < MIN_CHANNELS:
         return False
     kernel = filter.shape[2:]
     if max(kernel) > MAX_KERNEL or any(p > k - 1 for p, k in zip(padding, kernel)):
@@ -97,7 +104,10 @@ class _NNPACKConv2d(torch.autograd.Function):
         padding = list(ctx.padding)
         grad = grad.contiguous()
         grad_x = grad_filter = grad_bias = None
-        if ctx.needs_input_grad[0]:
+        if ctx.needs_input_grad[0] and grad.shape[1] < MIN_CHANNELS:
+            grad_x = torch.ops.aten.convolution_backward(
+                grad, x, filter, None, [1, 1], padding, [1, 1], False, [0, 0], 1, [True, False, False])[0]
+        elif ctx.needs_input_grad[0]:
             full = [k - 1 - p for k, p in zip(filter.shape[2:], padding)]
             grad_x = torch._nnpack_spatial_convolution(grad, filter.flip(2, 3).transpose(0, 1).contiguous(), None, full)
         if ctx.needs_input_grad[1]:

@@ -9,9 +9,11 @@ computes the same normalisation,
     y = \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}\, \gamma + \beta ,
 
 with the mean :math:`\mu` and biased variance :math:`\sigma^2` of every channel over the batch and
-the positions, in two sums and three elementwise passes, and its gradient in two sums and four
-passes. The centred input is an output of the autograd function, so the backward pass is built
-from differentiable operations on the function's inputs and outputs: second derivatives work.
+the positions, from one sum for the mean, a second pass over the centred input for the variance
+(no cancellation) and ``batch_norm`` in its eval form with those statistics: 0.37 ms there. The
+backward pass is the built-in one, which is fast. When second derivatives are asked for, or
+the returned statistics carry a gradient, it is built from differentiable operations on the
+saved input and the returned mean and variance instead.
 """
 from __future__ import annotations
 
