@@ -14,7 +14,7 @@ from ..init import generalized_he_init
 from ..trivial_bias import trivial_bias_expansion
 from .fast_conv2d import fast_conv2d
 from .layout import KernelLayout, check_field_types
-from .stencil_expansion import StencilExpansion
+from .stencil_expansion import StencilExpansion, concatenate
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -93,7 +93,7 @@ class RdConv(ConstantBuffers, EquivariantModule):
         convolutions, in ``conv_transpose``'s layout ``[c_in, c_out / groups, k, ...]``) and the
         bias ``[c_out]`` (None without bias)."""
         weights = self.weights.view(self.groups, -1)
-        filter = torch.cat([self.basisexpansion(w) for w in weights.unbind(0)], dim=0)
+        filter = concatenate([self.basisexpansion(w) for w in weights.unbind(0)], dim=0)
         if self.transposed:
             filter = _as_transposed_filter(filter, self.groups)
         bias = None if self.bias is None else self.bias_expansion @ self.bias

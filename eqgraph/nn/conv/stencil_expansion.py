@@ -79,10 +79,16 @@ class StencilExpansion(ConstantBuffers, torch.nn.Module):
                 w = weights[block.offset:block.offset + block.size].view(block.m_out * block.m_in, -1)
                 values = (w @ self.sampled_basis(n)).view(block.m_out, block.m_in, d_out, d_in, P)
                 columns.append(values.permute(0, 2, 1, 3, 4).reshape(block.m_out * d_out, block.m_in * d_in, P))
-            rows.append(torch.cat(columns, dim=1))
-        filter = torch.cat(rows, dim=0)
+            rows.append(concatenate(columns, dim=1))
+        filter = concatenate(rows, dim=0)
         if self.out_inverse is not None:
             filter = filter.index_select(0, self.out_inverse)
         if self.in_inverse is not None:
             filter = filter.index_select(1, self.in_inverse)
         return filter.reshape(filter.shape[0], filter.shape[1], *self.spatial)
+
+
+def concatenate(parts: list[torch.Tensor], dim: int) -> torch.Tensor:
+    """``torch.cat``, without its copy when there is one part (every filter between two groups
+    of one field kind)."""
+    return parts[0] if len(parts) == 1 else torch.cat(parts, dim=dim)
