@@ -63,8 +63,8 @@ def test_only_the_needed_gradients_are_computed(size):
 
 
 @pytest.mark.parametrize("size", [16, 14])
-@pytest.mark.parametrize("c_out", [4, 16])
-def test_second_derivatives_match_conv2d(size, c_out):
+@pytest.mark.parametrize("c_out, tolerance", [(4, 1e-4), (16, 3e-4)])
+def test_second_derivatives_match_conv2d(size, c_out, tolerance):
     x, filter, bias = _inputs(16, c_out, size, 3)
 
     def gradient_norm(conv):
@@ -72,9 +72,9 @@ def test_second_derivatives_match_conv2d(size, c_out):
         return torch.autograd.grad(grad_x.square().sum(), (filter, bias))
 
     # Winograd's transforms round more than direct sums: against float64, these second derivatives
-    # are off by up to 1.1e-4 relative through NNPACK (16 x 16, 16 channels in and out), 5e-6 through oneDNN
+    # are off by up to 1.1e-4 relative through NNPACK with 16 output channels (16 x 16), 5e-6 through oneDNN
     for mine, theirs in zip(gradient_norm(fast_conv2d), gradient_norm(F.conv2d)):
-        assert _relative(mine, theirs) < 3e-4
+        assert _relative(mine, theirs) < tolerance
 
 
 @pytest.mark.parametrize("case", ["no grad", "float64", "stride 2", "dilation 2", "groups 2", "small map",
