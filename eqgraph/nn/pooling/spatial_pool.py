@@ -52,10 +52,10 @@ def check_pooled_size(module, spatial: tuple, options: dict) -> None:
     """Raise a clear error when pooling a grid of size ``spatial`` with ``options`` (torch's
     ``kernel_size``, ``stride``, ``padding``, ``dilation``, ``ceil_mode``) would leave no output, or
     pads more than half the window."""
-    d = len(spatial)
-    kernel = per_axis(options["kernel_size"], d)
-    stride, padding = per_axis(options.get("stride"), d, kernel), per_axis(options.get("padding"), d, 0)
-    dilation = per_axis(options.get("dilation"), d, 1)
+    axes = len(spatial)
+    kernel = per_axis(options["kernel_size"], axes)
+    stride, padding = per_axis(options.get("stride"), axes, kernel), per_axis(options.get("padding"), axes, 0)
+    dilation = per_axis(options.get("dilation"), axes, 1)
     out = []
     for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation):
         if p > (d * (k - 1) + 1) // 2:
